@@ -1,0 +1,40 @@
+/**
+ * The surface through which the EVM reads the world state. The interpreter
+ * never sees a concrete store: the sequential executor passes an in-memory or
+ * on-disk store, the parallel executor a per-transaction view over its
+ * multi-version memory. Addresses and slots are bigints.
+ */
+
+export interface AccountState {
+  nonce: bigint;
+  balance: bigint;
+  /** keccak256 of the code (KECCAK_EMPTY without code). */
+  codeHash: Uint8Array;
+  code: Uint8Array;
+}
+
+/** Read access to the state a transaction starts from. */
+export interface StateReader {
+  /** undefined when the account does not exist. */
+  getAccount(address: bigint): AccountState | undefined;
+  /** The committed value of a storage slot (0n when unset). */
+  getStorage(address: bigint, slot: bigint): bigint;
+}
+
+/** What one account looks like after a transaction, as a delta to apply. */
+export interface AccountChange {
+  /** The account no longer exists (self-destructed, or touched-and-empty under EIP-161). */
+  deleted: boolean;
+  /** Its storage was wiped before `storage` applies (created anew or self-destructed). */
+  storageCleared: boolean;
+  nonce: bigint;
+  balance: bigint;
+  /** Present when the code changed (creation, EIP-7702 delegation). */
+  code?: Uint8Array;
+  codeHash?: Uint8Array;
+  /** Slots written, with their final values (0n deletes). */
+  storage: Map<bigint, bigint>;
+}
+
+/** A transaction's (or a block's) writes: address -> change. */
+export type StateChanges = Map<bigint, AccountChange>;
