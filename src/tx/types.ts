@@ -50,3 +50,9 @@ export interface Transaction {
   r: bigint;
   s: bigint;
 }
+
+/** A transaction before signing: everything but the signature. */
+export type UnsignedTransaction = Omit<Transaction, 'v' | 'r' | 's'>;
+
+/** An EIP-7702 authorization before signing. */
+export type UnsignedAuthorization = Omit<Authorization, 'yParity' | 'r' | 's'>;
