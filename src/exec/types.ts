@@ -49,4 +49,10 @@ export interface TxResult {
   changes: StateChanges;
   /** For type-3 transactions: blob gas used (blobs * 2^17). */
   blobGasUsed: bigint;
+  /**
+   * Set only with `deferCoinbasePayment` (parallel executor): the priority fee
+   * that was NOT paid to the coinbase (not in `changes`); add it to the
+   * coinbase balance.
+   */
+  coinbaseFee?: bigint;
 }

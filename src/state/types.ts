@@ -19,6 +19,12 @@ export interface StateReader {
   getAccount(address: bigint): AccountState | undefined;
   /** The committed value of a storage slot (0n when unset). */
   getStorage(address: bigint, slot: bigint): bigint;
+  /**
+   * Whether the account has any non-zero storage slot: a creation at such an
+   * address collides (EIP-7610). Readers that cannot tell may leave it out
+   * (read as false).
+   */
+  hasStorage?(address: bigint): boolean;
 }
 
 /** What one account looks like after a transaction, as a delta to apply. */

@@ -1,0 +1,61 @@
+/**
+ * What an engine is to the runner: something that executes a workload's
+ * block from its pre-state and says how long execution took, apart from
+ * sender recovery, with the receipts and a view of the state after.
+ */
+import type { BenchReceipt, StateProbe, Workload } from '../workloads/types.js';
+
+export interface EngineRunOptions {
+  /** Execute only the first `maxTxs` transactions (for slow engines on big blocks). */
+  maxTxs?: number;
+}
+
+export interface EngineResult {
+  engine: string;
+  /** Transactions executed (the whole block unless capped by maxTxs). */
+  txs: number;
+  /** Gas used by the executed transactions. */
+  gasUsed: bigint;
+  /** Wall time of execution only, milliseconds. */
+  ms: number;
+  /**
+   * CPU time of the process over the same span (user + system, all its
+   * threads, GC helpers included). On a loaded machine wall time includes
+   * waiting for a core; this does not.
+   */
+  cpuMs: number;
+  /** Wall time of sender recovery (before execution), milliseconds. */
+  recoverMs: number;
+  receipts: BenchReceipt[];
+  /** The state after the executed transactions. */
+  probe: StateProbe;
+}
+
+export interface Engine {
+  name: string;
+  /** One line on what the engine is and how it is timed, for the report. */
+  describe(): string;
+  run(workload: Workload, options?: EngineRunOptions): Promise<EngineResult>;
+}
+
+/** How many of a workload's transactions a run executes. */
+export function txCount(workload: Workload, options?: EngineRunOptions): number {
+  const cap = options?.maxTxs;
+  return cap === undefined ? workload.txs.length : Math.min(cap, workload.txs.length);
+}
+
+export interface Elapsed {
+  ms: number;
+  cpuMs: number;
+}
+
+/** Starts a stopwatch; calling the result reads wall and CPU time since. */
+export function startTimer(): () => Elapsed {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    const ms = performance.now() - wall;
+    const d = process.cpuUsage(cpu);
+    return { ms, cpuMs: (d.user + d.system) / 1000 };
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * The benchmark runner: builds each workload's block once, runs it on every
+ * engine asked for (a warm-up run, then the timed run, each from a fresh
+ * pre-state), checks each engine's outcome against the workload's intent,
+ * and reports rows as a table or JSON lines (shared/guide/workloads.md,
+ * "Reporting"). Engines load lazily: @ethereumjs/vm is a dev dependency.
+ */
+import type { Engine, EngineResult } from './engines/types.js';
+import { makeWorkload } from './workloads/index.js';
+import type { Workload } from './workloads/types.js';
+
+export const ENGINE_NAMES = ['multilane', 'ethereumjs'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/** @ethereumjs/vm runs ~100-350 tx/s here: by default it runs the first 1,000 transactions of a block. */
+export const DEFAULT_ETHEREUMJS_MAX_TXS = 1000;
+/** Transactions of a capped engine's warm-up run. */
+const CAPPED_WARMUP_TXS = 100;
+
+export interface BenchOptions {
+  workloads: string[];
+  engines: EngineName[];
+  txs?: number;
+  gigagas?: boolean;
+  seed?: number;
+  pools?: number;
+  /** Requested worker threads; > 1 runs sequential until the parallel executor is wired. */
+  threads?: number;
+  /** Cap on the transactions @ethereumjs/vm runs per block (0: no cap). */
+  ethereumjsMaxTxs?: number;
+  /** Timed runs per engine and workload; the median (by ms) is reported. Default: 3, 1 for a capped engine. */
+  runs?: number;
+  /** Check each engine's outcome (default true). */
+  check?: boolean;
+  /** Called with each row as soon as it is measured. */
+  onRow?: (row: BenchRow) => void;
+  /** Progress and notes (stderr in the CLI). */
+  log?: (line: string) => void;
+}
+
+export interface BenchRow {
+  workload: string;
+  engine: string;
+  threads: number;
+  /** Transactions executed and timed. */
+  txs: number;
+  /** Transactions in the block (more than `txs` when the engine was capped). */
+  blockTxs: number;
+  gas: number;
+  ms: number;
+  /** Process CPU time over the timed span (see EngineResult.cpuMs). */
+  cpuMs: number;
+  txPerSec: number;
+  mgasPerSec: number;
+  /** Sender recovery, timed apart from execution. */
+  recoverMs: number;
+  /** This engine's tx/s over @ethereumjs/vm's on the same block, when both ran. */
+  ratio?: number;
+  /** Problems the workload's check found (empty: as intended; undefined: not checked). */
+  problems?: string[];
+  /** Parallel runs, once wired: speedup over our sequential run, re-executions, aborts. */
+  speedup?: number;
+  reexecutions?: number;
+  aborts?: number;
+}
+
+async function loadEngine(name: EngineName): Promise<Engine> {
+  if (name === 'multilane') return new (await import('./engines/multilane.js')).MultilaneEngine();
+  return new (await import('./engines/ethereumjs.js')).EthereumJsEngine();
+}
+
+function engineCap(name: EngineName, opts: BenchOptions): number | undefined {
+  if (name !== 'ethereumjs') return undefined;
+  const cap = opts.ethereumjsMaxTxs ?? DEFAULT_ETHEREUMJS_MAX_TXS;
+  return cap > 0 ? cap : undefined;
+}
+
+function toRow(w: Workload, r: EngineResult, threads: number): BenchRow {
+  const gas = Number(r.gasUsed);
+  return {
+    workload: w.name,
+    engine: r.engine,
+    threads,
+    txs: r.txs,
+    blockTxs: w.txs.length,
+    gas,
+    ms: r.ms,
+    cpuMs: r.cpuMs,
+    txPerSec: (r.txs * 1000) / r.ms,
+    mgasPerSec: gas / 1000 / r.ms,
+    recoverMs: r.recoverMs,
+  };
+}
+
+/** Timed runs when not given: a 30M-gas block runs in tens of ms on our EVM, where one run is noisy. */
+const DEFAULT_RUNS = 3;
+
+/** Runs one workload on one engine: warm-up, timed runs (the median kept), check. */
+async function measure(engine: Engine, w: Workload, cap: number | undefined, opts: BenchOptions): Promise<BenchRow> {
+  const warmup = cap === undefined ? undefined : Math.min(cap, CAPPED_WARMUP_TXS);
+  await engine.run(w, { maxTxs: warmup });
+  const runs = opts.runs ?? (cap === undefined ? DEFAULT_RUNS : 1);
+  const results: EngineResult[] = [];
+  for (let i = 0; i < runs; i++) results.push(await engine.run(w, { maxTxs: cap }));
+  results.sort((a, b) => a.ms - b.ms);
+  const result = results[(results.length - 1) >> 1];
+  const row = toRow(w, result, 1);
+  if (opts.check !== false) row.problems = await w.check(result.probe, result.receipts);
+  return row;
+}
+
+/** Runs every workload on every engine; returns the rows (ratios filled in). */
+export async function runBench(opts: BenchOptions): Promise<BenchRow[]> {
+  const log = opts.log ?? (() => {});
+  if ((opts.threads ?? 1) > 1) {
+    log(`note: --threads ${opts.threads}: the parallel executor is not wired into the benchmark yet; running sequential (threads = 1)`);
+  }
+  const engines: [EngineName, Engine][] = [];
+  for (const name of opts.engines) {
+    const engine = await loadEngine(name);
+    log(`engine ${name}: ${engine.describe()}`);
+    engines.push([name, engine]);
+  }
+  const rows: BenchRow[] = [];
+  for (const name of opts.workloads) {
+    const t0 = performance.now();
+    const w = makeWorkload(name, { txs: opts.txs, gigagas: opts.gigagas, seed: opts.seed, pools: opts.pools });
+    log(`${name}: ${w.txs.length} txs, ${w.pre.size} accounts in the pre-state, built in ${(performance.now() - t0).toFixed(0)} ms`);
+    const mine: BenchRow[] = [];
+    for (const [engineName, engine] of engines) {
+      const row = await measure(engine, w, engineCap(engineName, opts), opts);
+      mine.push(row);
+    }
+    const ref = mine.find((r) => r.engine === 'ethereumjs');
+    for (const row of mine) {
+      if (ref !== undefined) row.ratio = row.txPerSec / ref.txPerSec;
+      opts.onRow?.(row);
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** The table of shared/guide/workloads.md, with footnotes for capped runs and failed checks. */
+export function formatTable(rows: BenchRow[]): string {
+  const header = ['workload', 'engine', 'threads', 'txs', 'gas', 'ms', 'cpu ms', 'tx/s', 'Mgas/s', 'recover ms', 'vs ethereumjs', 'check'];
+  const body = rows.map((r) => [
+    r.workload,
+    r.engine,
+    String(r.threads),
+    r.txs < r.blockTxs ? `${fmt(r.txs)}*` : fmt(r.txs),
+    fmt(r.gas),
+    fmt(r.ms, 1),
+    fmt(r.cpuMs, 1),
+    fmt(r.txPerSec),
+    fmt(r.mgasPerSec, 2),
+    fmt(r.recoverMs, 1),
+    r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`,
+    r.problems === undefined ? '-' : r.problems.length === 0 ? 'ok' : `FAILED (${r.problems.length})`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  const capped = rows.filter((r) => r.txs < r.blockTxs);
+  if (capped.length > 0) {
+    out.push('', '* ran only the first N transactions of the block (--ethereumjs-max-txs); its rates are measured on that prefix and the ratio compares rates.');
+  }
+  for (const r of rows) {
+    if (r.problems !== undefined && r.problems.length > 0) {
+      out.push('', `${r.workload} on ${r.engine}: the check failed:`, ...r.problems.map((p) => `  ${p}`));
+    }
+  }
+  return out.join('\n');
+}
+
+/** One JSON object per row, the fields of shared/guide/workloads.md first. */
+export function toJson(r: BenchRow): string {
+  return JSON.stringify({
+    workload: r.workload,
+    engine: r.engine,
+    threads: r.threads,
+    txs: r.txs,
+    gas: r.gas,
+    ms: Number(r.ms.toFixed(3)),
+    cpuMs: Number(r.cpuMs.toFixed(3)),
+    txPerSec: Number(r.txPerSec.toFixed(1)),
+    mgasPerSec: Number(r.mgasPerSec.toFixed(3)),
+    recoverMs: Number(r.recoverMs.toFixed(3)),
+    blockTxs: r.blockTxs,
+    ...(r.ratio === undefined ? {} : { ratioVsEthereumjs: Number(r.ratio.toFixed(3)) }),
+    ...(r.speedup === undefined ? {} : { speedup: r.speedup, reexecutions: r.reexecutions, aborts: r.aborts }),
+    ok: r.problems === undefined ? null : r.problems.length === 0,
+    ...(r.problems !== undefined && r.problems.length > 0 ? { problems: r.problems } : {}),
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * Lazy (commutative) coinbase payments.
+ *
+ * Every transaction pays its priority fee to the block's coinbase; read
+ * naively, that balance would make each transaction depend on the one
+ * before. Instead, a transaction whose execution never touched the coinbase
+ * leaves its fee as a DELTA entry in the multi-version memory (the EVM
+ * returns it as `coinbaseFee` and does not pay it). Only a transaction that
+ * reads the coinbase explicitly (BALANCE, being sender or recipient, ...)
+ * resolves the deltas below it, and thereby depends on them; the block's
+ * final coinbase balance folds them all.
+ *
+ * The fold must give exactly what paying one by one gives, including
+ * EIP-161: a zero fee still touches the coinbase, and an empty touched
+ * account is deleted. Deferral is therefore only used from Spurious Dragon
+ * on (before it, a zero-value touch created empty accounts).
+ *
+ * Internal module of the parallel executor.
+ */
+import { EMPTY_BYTES } from '../../primitives/bytes.js';
+import { KECCAK_EMPTY } from '../../primitives/keccak.js';
+import type { AccountState } from '../../state/types.js';
+import { CODE_EMPTY } from './mv-memory.js';
+
+/** An account as a transaction read it, with what its written versions must carry on. */
+export interface AccountRead {
+  state: AccountState | undefined;
+  /** Where the code lives (a written entry that keeps the code points there too). */
+  codeSrc: number;
+  codeOff: number;
+  codeLen: number;
+  /** The block's combined change for the account carries code (F_CODESET). */
+  codeSet: boolean;
+  /** Absent because the block deleted it (so a revival gets explicitly empty code). */
+  deletedInBlock: boolean;
+  /** The highest transaction below the reader that deleted it through a lazy zero fee, or -1. */
+  feeWipe: number;
+}
+
+export const ABSENT: AccountRead = {
+  state: undefined, codeSrc: CODE_EMPTY, codeOff: 0, codeLen: 0, codeSet: false, deletedInBlock: false, feeWipe: -1,
+};
+
+/** EIP-161: no code, nonce 0, balance 0. */
+export function isEmptyAccount(a: AccountState): boolean {
+  return a.nonce === 0n && a.balance === 0n && a.code.length === 0;
+}
+
+/**
+ * The coinbase after one fee payment (post-Spurious Dragon rules). A zero
+ * fee deletes an empty account: callers tell a deletion from "still absent"
+ * by `acct !== undefined && result === undefined`.
+ */
+export function payFee(acct: AccountState | undefined, fee: bigint): AccountState | undefined {
+  if (fee === 0n) {
+    // A touch without value: an empty account is deleted, anything else unchanged.
+    return acct !== undefined && isEmptyAccount(acct) ? undefined : acct;
+  }
+  if (acct === undefined) return { nonce: 0n, balance: fee, codeHash: KECCAK_EMPTY, code: EMPTY_BYTES };
+  return { nonce: acct.nonce, balance: acct.balance + fee, codeHash: acct.codeHash, code: acct.code };
+}
+
+/**
+ * One lazy fee (of transaction `tx`) over an account read, tracking what the
+ * sequential fold would record: a deletion (zero fee on an empty account)
+ * wipes storage and makes a later revival carry explicitly empty code.
+ */
+export function applyFee(r: AccountRead, tx: number, fee: bigint): AccountRead {
+  const before = r.state;
+  const after = payFee(before, fee);
+  if (after === before) return r;
+  if (after === undefined) return { ...ABSENT, deletedInBlock: true, feeWipe: tx };
+  if (before === undefined) {
+    return { state: after, codeSrc: CODE_EMPTY, codeOff: 0, codeLen: 0, codeSet: r.deletedInBlock, deletedInBlock: false, feeWipe: r.feeWipe };
+  }
+  return { ...r, state: after };
+}

@@ -1,0 +1,338 @@
+/**
+ * One thread's share of a block: the Block-STM worker loop (the paper's
+ * Algorithm 1: take the next task, execute or validate, repeat until the
+ * scheduler says done), plus parallel sender recovery before it. It runs
+ * inside a worker thread (worker.ts), or on the calling thread in tests.
+ *
+ * Internal module of the parallel executor.
+ */
+import { Fork } from '../../primitives/fork.js';
+import type { StateReader } from '../../state/types.js';
+import { TxError } from '../../tx/errors.js';
+import type { Transaction } from '../../tx/types.js';
+import type { BlockEnv, TxResult } from '../types.js';
+import type { SharedBuffers } from './buffers.js';
+import { MVMemory } from './mv-memory.js';
+import { PreStateReader } from './prestate.js';
+import { OUTCOME_ERROR, OUTCOME_INVALID, OUTCOME_OK, writeOutcome, type Outcome } from './results.js';
+import { ABORT, EXECUTED, RECOVER_DONE, RECOVER_GATE, RECOVER_IDX, Scheduler } from './scheduler.js';
+import { readEnv, readTransaction, WordReader, WordWriter } from './tx-codec.js';
+import { ABORT_CAPACITY, BlockAborted, DependencyAbort, TASK_EXECUTE, TASK_NONE, TASK_VALIDATE, type Incarnation, type TaskKind, type TxIdx } from './types.js';
+import { TxView } from './view.js';
+import { readAddress, writeAddress } from './words.js';
+
+/** What a worker runs a transaction with: applyTransaction's signature. */
+export type TxRunner = (
+  state: StateReader,
+  tx: Transaction,
+  sender: bigint,
+  env: BlockEnv,
+  options?: { deferCoinbasePayment?: boolean },
+) => TxResult;
+
+export type SenderRecovery = (tx: Transaction, opts?: { allowHighS?: boolean }) => bigint;
+
+/** Fault injection for tests: what to do when about to execute transaction `tx`. */
+export interface FaultInjection {
+  tx: number;
+  /** throw: an exception escapes the worker loop; evm-throw: the EVM throws (an internal error); exit: the thread exits; hang: it spins forever; oom: it allocates until it dies. */
+  kind: 'throw' | 'evm-throw' | 'exit' | 'hang' | 'oom';
+  /** Only this worker (by index) injects; default: whichever executes `tx`. */
+  worker?: number;
+}
+
+export interface BlockJob {
+  seq: number;
+  /** Transactions and environment (tx-codec layout: [n, envOffset, txOffsets...]). */
+  block: SharedArrayBuffer;
+  /** Recover senders first (else the main thread wrote them). */
+  recover: boolean;
+  /** Workers taking part (for the recovery barrier). */
+  workers: number;
+  /** Pass deferCoinbasePayment to the runner. */
+  defer: boolean;
+  /** Time each execution (performance.now costs ~0.4 µs a call in a worker). */
+  profile: boolean;
+  fault?: FaultInjection;
+}
+
+/** Per-worker counters for one block. */
+export interface WorkerStats {
+  executions: number;
+  validations: number;
+  /** Validations that failed and aborted an incarnation. */
+  validationAborts: number;
+  /** Reads that hit an ESTIMATE and parked the transaction. */
+  dependencyAborts: number;
+  /** Transactions parked before running on their sender's previous transaction. */
+  knownDependencyWaits: number;
+  sleeps: number;
+  recovered: number;
+  busyMs: number;
+}
+
+/** Senders recovered per claim of the shared counter. */
+const RECOVER_CHUNK = 8;
+/** Tries of the task counters before an idle worker sleeps. */
+const IDLE_SPINS = 32;
+
+export class WorkerEngine {
+  private b!: SharedBuffers;
+  private sched!: Scheduler;
+  private mv!: MVMemory;
+  private pre!: PreStateReader;
+  private view!: TxView;
+  private senders!: BigUint64Array;
+  private senderErrors!: Int32Array;
+  private results!: BigUint64Array;
+  private resultIndex!: Int32Array;
+  private resultsCtl!: Int32Array;
+  private txTimes!: Float64Array;
+  private txCounts!: Int32Array;
+  private readonly out = new WordWriter(1024);
+  private reader!: WordReader;
+  private env!: BlockEnv;
+  private txs: (Transaction | undefined)[] = [];
+  private job!: BlockJob;
+  private stats!: WorkerStats;
+
+  constructor(
+    buffers: SharedBuffers,
+    private readonly run: TxRunner,
+    private readonly recover: SenderRecovery,
+    /** This worker's index (fault injection). */
+    readonly index = 0,
+  ) {
+    this.setBuffers(buffers);
+  }
+
+  setBuffers(b: SharedBuffers): void {
+    this.b = b;
+    this.sched = new Scheduler(b.sched, b.txCapacity);
+    this.mv = new MVMemory(b.mv, this.sched.a, ABORT);
+    this.pre = new PreStateReader(b.pre);
+    this.view = new TxView(this.mv, this.pre);
+    this.senders = new BigUint64Array(b.senders);
+    this.senderErrors = new Int32Array(b.senderErrors);
+    this.results = new BigUint64Array(b.results);
+    this.resultIndex = new Int32Array(b.resultIndex);
+    this.resultsCtl = new Int32Array(b.resultsCtl);
+    this.txTimes = new Float64Array(b.txTimes);
+    this.txCounts = new Int32Array(b.txCounts);
+  }
+
+  /** Abandons the current block (this thread failed outside a transaction). */
+  abort(reason: number): void {
+    this.sched.abort(reason);
+  }
+
+  get buffersVersion(): number {
+    return this.b.version;
+  }
+
+  /** Runs this thread's part of a block; returns when the scheduler is done (or throws BlockAborted). */
+  runBlock(job: BlockJob): WorkerStats {
+    this.job = job;
+    this.stats = { executions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0, knownDependencyWaits: 0, sleeps: 0, recovered: 0, busyMs: 0 };
+    const t0 = performance.now();
+    this.reader = new WordReader(job.block);
+    this.reader.pos = this.reader.i32[2]; // word 1: where the environment starts
+    this.env = readEnv(this.reader);
+    this.sched.begin();
+    this.mv.begin();
+    this.view.beginBlock(this.pre, this.env.coinbase);
+    this.txs = new Array(this.sched.blockSize);
+    if (job.recover && !this.recoverSenders()) {
+      this.stats.busyMs = performance.now() - t0;
+      return this.stats;
+    }
+    this.loop();
+    this.stats.busyMs = performance.now() - t0;
+    return this.stats;
+  }
+
+  private loop(): void {
+    const sched = this.sched;
+    let kind: TaskKind = TASK_NONE;
+    let idle = 0;
+    for (;;) {
+      if (kind === TASK_EXECUTE) kind = this.tryExecute(sched.taskTx, sched.taskInc);
+      else if (kind === TASK_VALIDATE) kind = this.validate(sched.taskTx, sched.taskInc);
+      else {
+        const seq = sched.wakeSeq();
+        kind = sched.nextTask();
+        if (kind !== TASK_NONE) {
+          idle = 0;
+          continue;
+        }
+        if (sched.done()) return;
+        if (++idle >= IDLE_SPINS) {
+          this.stats.sleeps++;
+          sched.sleep(seq);
+        }
+      }
+    }
+  }
+
+  txAt(i: TxIdx): Transaction {
+    let tx = this.txs[i];
+    if (tx === undefined) {
+      const r = this.reader;
+      r.pos = r.i32[2 * (2 + i)];
+      tx = readTransaction(r);
+      this.txs[i] = tx;
+    }
+    return tx;
+  }
+
+  private senderAt(i: TxIdx): bigint {
+    return readAddress(this.senders, 3 * i);
+  }
+
+  /**
+   * Recovers senders, RECOVER_CHUNK transactions per claim, then meets the
+   * other workers at a barrier; the last to arrive fills the known-dependency
+   * table (each transaction's previous one from the same sender). Returns
+   * false when some signature did not recover: the block is invalid, and the
+   * main thread reports the lowest such transaction.
+   */
+  private recoverSenders(): boolean {
+    const a = this.sched.a;
+    const n = this.sched.blockSize;
+    const allowHighS = this.env.fork < Fork.Homestead;
+    for (;;) {
+      const start = Atomics.add(a, RECOVER_IDX, RECOVER_CHUNK);
+      if (start >= n) break;
+      for (let i = start; i < Math.min(n, start + RECOVER_CHUNK); i++) {
+        try {
+          writeAddress(this.senders, 3 * i, this.recover(this.txAt(i), { allowHighS }));
+        } catch (err) {
+          if (!(err instanceof TxError)) throw err;
+          this.senderErrors[i] = 1;
+        }
+        this.stats.recovered++;
+      }
+    }
+    if (Atomics.add(a, RECOVER_DONE, 1) + 1 === this.job.workers) {
+      let failed = false;
+      for (let i = 0; i < n; i++) if (this.senderErrors[i] !== 0) failed = true;
+      if (!failed) fillPrevSameSender(this.senders, n, a, this.sched.prevSameSenderAt);
+      Atomics.store(a, RECOVER_GATE, failed ? 2 : 1);
+      Atomics.notify(a, RECOVER_GATE);
+    } else {
+      while (Atomics.load(a, RECOVER_GATE) === 0) {
+        Atomics.wait(a, RECOVER_GATE, 0, 50);
+        const reason = this.sched.abortReason();
+        if (reason !== 0) throw new BlockAborted(reason);
+      }
+    }
+    return Atomics.load(a, RECOVER_GATE) === 1;
+  }
+
+  private injectFault(kind: FaultInjection['kind']): void {
+    if (kind === 'throw') throw new Error('injected fault: worker failure');
+    if (kind === 'exit') process.exit(3);
+    if (kind === 'hang') for (;;);
+    if (kind === 'oom') {
+      const hog: number[][] = [];
+      for (;;) hog.push(new Array(1 << 20).fill(hog.length));
+    }
+  }
+
+  /** The paper's try_execute: run one incarnation and record it, or park on a dependency. */
+  private tryExecute(tx: TxIdx, inc: Incarnation): TaskKind {
+    const sched = this.sched;
+    const fault = this.job.fault;
+    if (fault !== undefined && fault.tx === tx && (fault.worker === undefined || fault.worker === this.index) && fault.kind !== 'evm-throw') {
+      this.injectFault(fault.kind);
+    }
+    // Senders and nonces are known in advance: a transaction whose sender's
+    // previous transaction has not executed would read a stale nonce. Park it
+    // now rather than after a wasted execution.
+    const prev = sched.prevSameSender(tx);
+    if (prev !== -1 && sched.status(prev) !== EXECUTED && sched.addDependency(tx, prev)) {
+      this.stats.knownDependencyWaits++;
+      this.txCounts[2 * tx + 1] = prev;
+      return TASK_NONE;
+    }
+    const view = this.view;
+    const t = this.txAt(tx);
+    const sender = this.senderAt(tx);
+    const env = this.env;
+    for (;;) {
+      view.begin(tx, inc);
+      const t0 = this.job.profile ? performance.now() : 0;
+      let outcome: Outcome;
+      try {
+        if (fault?.kind === 'evm-throw' && fault.tx === tx) throw new Error('injected fault: EVM failure');
+        const r = this.run(view, t, sender, env, this.job.defer ? { deferCoinbasePayment: true } : undefined);
+        view.writeResult(r.changes, r.coinbaseFee);
+        outcome = { kind: OUTCOME_OK, result: r };
+      } catch (err) {
+        if (err instanceof DependencyAbort) {
+          this.stats.dependencyAborts++;
+          this.txCounts[2 * tx + 1] = err.blocking;
+          if (sched.addDependency(tx, err.blocking)) return TASK_NONE;
+          continue; // the blocking transaction finished meanwhile: run again at once
+        }
+        if (err instanceof BlockAborted) throw err;
+        outcome = err instanceof TxError ? { kind: OUTCOME_INVALID, error: err } : { kind: OUTCOME_ERROR, message: describe(err) };
+      }
+      const wroteNew = this.mv.record(tx, view.ws, view.wsLen, view.rs);
+      if (view.needsSequential && outcome.kind === OUTCOME_OK) outcome = { kind: OUTCOME_ERROR, message: 'needs sequential execution (EIP-7610 storage check after in-block storage writes)' };
+      this.storeOutcome(tx, inc, outcome);
+      if (this.job.profile) {
+        const ms = performance.now() - t0;
+        this.txTimes[2 * tx] = ms;
+        this.txTimes[2 * tx + 1] += ms;
+      }
+      this.txCounts[2 * tx]++;
+      this.stats.executions++;
+      return sched.finishExecution(tx, inc, wroteNew);
+    }
+  }
+
+  /** The paper's validation task: re-check the read set; abort (ESTIMATEs) if it is stale. */
+  private validate(tx: TxIdx, inc: Incarnation): TaskKind {
+    this.stats.validations++;
+    const valid = this.mv.validate(tx);
+    const aborted = !valid && this.sched.tryValidationAbort(tx, inc);
+    if (aborted) {
+      this.stats.validationAborts++;
+      this.mv.convertWritesToEstimates(tx);
+    }
+    return this.sched.finishValidation(tx, aborted);
+  }
+
+  private storeOutcome(tx: TxIdx, inc: Incarnation, o: Outcome): void {
+    const w = this.out;
+    w.pos = 0;
+    writeOutcome(w, o);
+    const len = w.pos;
+    const off = Atomics.add(this.resultsCtl, 0, len);
+    if (off + len > this.results.length) {
+      this.sched.abort(ABORT_CAPACITY);
+      throw new BlockAborted(ABORT_CAPACITY);
+    }
+    this.results.set(w.w64.subarray(0, len), off);
+    const idx = this.resultIndex;
+    idx[3 * tx] = off;
+    idx[3 * tx + 1] = len;
+    idx[3 * tx + 2] = inc;
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/** prev[i] = the previous transaction with the same sender, or -1. */
+export function fillPrevSameSender(senders: BigUint64Array, n: number, out: Int32Array, at: number): void {
+  const last = new Map<bigint, number>();
+  for (let i = 0; i < n; i++) {
+    const s = readAddress(senders, 3 * i);
+    const p = last.get(s);
+    out[at + i] = p === undefined ? -1 : p;
+    last.set(s, i);
+  }
+}

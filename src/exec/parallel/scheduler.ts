@@ -1,0 +1,374 @@
+/**
+ * Block-STM's collaborative scheduler (Gelashvili et al., PPoPP 2023,
+ * Algorithms 4 and 5), ported to one Int32Array over a SharedArrayBuffer so
+ * that every worker thread drives the same instance.
+ *
+ * Two counters hand out work: `execution_idx` (the next transaction to try
+ * executing) and `validation_idx` (the next one to validate). A thread always
+ * takes the lower of the two, so validation never lags far behind execution
+ * and aborts are found early. Re-executions and re-validations are scheduled
+ * by lowering a counter; `decrease_cnt` counts those lowerings so the "are we
+ * done?" check can tell that nothing moved while it looked.
+ *
+ * Each transaction's (incarnation, status) pair lives in one Int32 word,
+ * `incarnation * 4 + status`, so the paper's per-status mutex becomes a CAS.
+ * Dependency sets need a real lock (see `addDependency`): each is a linked
+ * list threaded through `depHead[blocking]` and `depNext[waiting]`, which
+ * works because a waiting transaction waits on exactly one other at a time.
+ *
+ * Status of one transaction:
+ *
+ *                 tryIncarnate                  finishExecution
+ *   READY(i) ──────────────────▶ EXECUTING(i) ──────────────────▶ EXECUTED(i)
+ *      ▲                            │                                  │
+ *      │ setReadyStatus             │ addDependency (read hit an      │ tryValidationAbort
+ *      │ (incarnation i+1)          │ ESTIMATE of a lower tx that     │ (a read is stale)
+ *      │                            ▼ has not executed again yet)     │
+ *      └─────────────────────── ABORTING(i) ◀───────────────────────────┘
+ *
+ * Internal module of the parallel executor.
+ */
+import { lock, unlock } from './sync.js';
+import { BlockAborted, TASK_EXECUTE, TASK_NONE, TASK_VALIDATE, type Incarnation, type TaskKind, type TxIdx } from './types.js';
+
+export const READY_TO_EXECUTE = 0;
+export const EXECUTING = 1;
+export const EXECUTED = 2;
+export const ABORTING = 3;
+
+// Header words.
+const EXECUTION_IDX = 0;
+const VALIDATION_IDX = 1;
+const DECREASE_CNT = 2;
+const NUM_ACTIVE_TASKS = 3;
+const DONE = 4;
+/** Bumped whenever a task may have appeared or the block ended; idle workers sleep on it. */
+const WAKE = 5;
+/** How many workers sleep on WAKE (notify is skipped when none do). */
+const SLEEPERS = 6;
+/** Nonzero: the block is abandoned (an ABORT_* reason). */
+export const ABORT = 7;
+const BLOCK_SIZE = 8;
+/** Sender recovery: next transaction to recover, and how many workers finished. */
+export const RECOVER_IDX = 9;
+export const RECOVER_DONE = 10;
+/** Sender recovery: 1 once the known-dependency table is filled and execution may start. */
+export const RECOVER_GATE = 11;
+const HEADER = 16;
+
+/** Int32 words a scheduler for `capacity` transactions needs. */
+export function schedulerWords(capacity: number): number {
+  return HEADER + 5 * capacity;
+}
+
+/** How long an idle worker sleeps before re-checking ABORT (ms). */
+const IDLE_SLEEP_MS = 50;
+
+export class Scheduler {
+  readonly a: Int32Array;
+  readonly capacity: number;
+  private readonly statusAt: number;
+  private readonly depLockAt: number;
+  private readonly depHeadAt: number;
+  private readonly depNextAt: number;
+  /** Per tx: the previous transaction of the same sender, or -1 (a known dependency). */
+  readonly prevSameSenderAt: number;
+  private n = 0;
+
+  /** The task `nextTask`, `finishExecution` and `finishValidation` hand back (no allocation). */
+  taskKind: TaskKind = TASK_NONE;
+  taskTx: TxIdx = 0;
+  taskInc: Incarnation = 0;
+
+  constructor(buffer: SharedArrayBuffer, capacity: number) {
+    this.a = new Int32Array(buffer);
+    this.capacity = capacity;
+    this.statusAt = HEADER;
+    this.depLockAt = HEADER + capacity;
+    this.depHeadAt = HEADER + 2 * capacity;
+    this.depNextAt = HEADER + 3 * capacity;
+    this.prevSameSenderAt = HEADER + 4 * capacity;
+  }
+
+  /** Main thread, before a block (no worker running): every transaction READY, incarnation 0. */
+  reset(n: number): void {
+    if (n > this.capacity) throw new RangeError(`block of ${n} txs exceeds scheduler capacity ${this.capacity}`);
+    const a = this.a;
+    a.fill(0, 0, HEADER);
+    a[BLOCK_SIZE] = n;
+    a.fill(0, this.statusAt, this.statusAt + n);
+    a.fill(0, this.depLockAt, this.depLockAt + n);
+    a.fill(-1, this.depHeadAt, this.depHeadAt + n);
+    a.fill(-1, this.prevSameSenderAt, this.prevSameSenderAt + n);
+  }
+
+  /** Every thread, at the start of a block: read the block size. */
+  begin(): void {
+    this.n = Atomics.load(this.a, BLOCK_SIZE);
+  }
+
+  get blockSize(): number {
+    return this.n;
+  }
+
+  status(tx: TxIdx): number {
+    return Atomics.load(this.a, this.statusAt + tx) & 3;
+  }
+
+  incarnation(tx: TxIdx): Incarnation {
+    return Atomics.load(this.a, this.statusAt + tx) >>> 2;
+  }
+
+  done(): boolean {
+    return Atomics.load(this.a, DONE) !== 0;
+  }
+
+  abortReason(): number {
+    return Atomics.load(this.a, ABORT);
+  }
+
+  /** Abandons the block (any thread): workers unwind at their next check. */
+  abort(reason: number): void {
+    Atomics.compareExchange(this.a, ABORT, 0, reason);
+    this.wake();
+  }
+
+  private checkAbort(): void {
+    const r = Atomics.load(this.a, ABORT);
+    if (r !== 0) throw new BlockAborted(r);
+  }
+
+  private wake(): void {
+    Atomics.add(this.a, WAKE, 1);
+    if (Atomics.load(this.a, SLEEPERS) > 0) Atomics.notify(this.a, WAKE);
+  }
+
+  /** The value to pass to `sleep` (read before looking for a task, so no wake-up is lost). */
+  wakeSeq(): number {
+    return Atomics.load(this.a, WAKE);
+  }
+
+  /**
+   * Idles until a task may exist. Tasks only appear when a counter is lowered
+   * or the block ends, and both bump WAKE after the change: if that happened
+   * after `seq` was read, the wait returns at once. The timeout is a safety
+   * net for ABORT, which a dead worker cannot announce itself.
+   */
+  sleep(seq: number): void {
+    Atomics.add(this.a, SLEEPERS, 1);
+    Atomics.wait(this.a, WAKE, seq, IDLE_SLEEP_MS);
+    Atomics.sub(this.a, SLEEPERS, 1);
+    this.checkAbort();
+  }
+
+  private decreaseExecutionIdx(target: TxIdx): void {
+    atomicMin(this.a, EXECUTION_IDX, target);
+    Atomics.add(this.a, DECREASE_CNT, 1);
+    this.wake();
+  }
+
+  private decreaseValidationIdx(target: TxIdx): void {
+    atomicMin(this.a, VALIDATION_IDX, target);
+    Atomics.add(this.a, DECREASE_CNT, 1);
+    this.wake();
+  }
+
+  /**
+   * The block is done when both counters are past the end and no task is in
+   * flight. A task in flight may lower a counter after we read it, so the
+   * check is only trusted if `decrease_cnt` did not move while we looked
+   * (the paper's argument: a lowering always precedes the decrement of
+   * `num_active_tasks` by the task that caused it).
+   */
+  private checkDone(): void {
+    const a = this.a;
+    const observed = Atomics.load(a, DECREASE_CNT);
+    if (
+      Math.min(Atomics.load(a, EXECUTION_IDX), Atomics.load(a, VALIDATION_IDX)) >= this.n &&
+      Atomics.load(a, NUM_ACTIVE_TASKS) === 0 &&
+      observed === Atomics.load(a, DECREASE_CNT)
+    ) {
+      Atomics.store(a, DONE, 1);
+      this.wake();
+    }
+  }
+
+  /** READY(i) → EXECUTING(i), or give the task slot back. */
+  private tryIncarnate(tx: TxIdx): boolean {
+    if (tx < this.n) {
+      const at = this.statusAt + tx;
+      const word = Atomics.load(this.a, at);
+      // CAS: another thread may take the same index after a counter was lowered.
+      if ((word & 3) === READY_TO_EXECUTE && Atomics.compareExchange(this.a, at, word, word + EXECUTING) === word) {
+        this.setTask(TASK_EXECUTE, tx, word >>> 2);
+        return true;
+      }
+    }
+    Atomics.sub(this.a, NUM_ACTIVE_TASKS, 1);
+    return false;
+  }
+
+  private nextVersionToExecute(): boolean {
+    if (Atomics.load(this.a, EXECUTION_IDX) >= this.n) {
+      this.checkDone();
+      return false;
+    }
+    Atomics.add(this.a, NUM_ACTIVE_TASKS, 1);
+    return this.tryIncarnate(Atomics.add(this.a, EXECUTION_IDX, 1));
+  }
+
+  private nextVersionToValidate(): boolean {
+    if (Atomics.load(this.a, VALIDATION_IDX) >= this.n) {
+      this.checkDone();
+      return false;
+    }
+    Atomics.add(this.a, NUM_ACTIVE_TASKS, 1);
+    const tx = Atomics.add(this.a, VALIDATION_IDX, 1);
+    if (tx < this.n) {
+      const word = Atomics.load(this.a, this.statusAt + tx);
+      // Only an executed incarnation has a read set to check; a transaction that is
+      // executing now will be validated when it finishes (finishExecution).
+      if ((word & 3) === EXECUTED) {
+        this.setTask(TASK_VALIDATE, tx, word >>> 2);
+        return true;
+      }
+    }
+    Atomics.sub(this.a, NUM_ACTIVE_TASKS, 1);
+    return false;
+  }
+
+  /** Sets `task*` to the lower-numbered available task, or TASK_NONE. */
+  nextTask(): TaskKind {
+    this.checkAbort();
+    this.taskKind = TASK_NONE;
+    if (Atomics.load(this.a, VALIDATION_IDX) < Atomics.load(this.a, EXECUTION_IDX)) {
+      this.nextVersionToValidate();
+    } else {
+      this.nextVersionToExecute();
+    }
+    return this.taskKind;
+  }
+
+  /**
+   * Transaction `tx` (EXECUTING) read an ESTIMATE of `blocking`. Returns false
+   * if `blocking` has executed again meanwhile (re-execute at once), true if
+   * `tx` is now parked on it. The lock on `blocking`'s dependency list orders
+   * this against `finishExecution(blocking)`, which sets EXECUTED *before*
+   * taking the same lock to empty the list: either we see EXECUTED, or our
+   * entry is in the list it empties. No wake-up can be lost.
+   */
+  addDependency(tx: TxIdx, blocking: TxIdx): boolean {
+    const a = this.a;
+    lock(a, this.depLockAt + blocking, a, ABORT);
+    if ((Atomics.load(a, this.statusAt + blocking) & 3) === EXECUTED) {
+      unlock(a, this.depLockAt + blocking);
+      return false;
+    }
+    // Only the thread executing `tx` changes an EXECUTING status: a plain update suffices.
+    const at = this.statusAt + tx;
+    Atomics.store(a, at, (Atomics.load(a, at) & ~3) | ABORTING);
+    a[this.depNextAt + tx] = a[this.depHeadAt + blocking];
+    a[this.depHeadAt + blocking] = tx;
+    unlock(a, this.depLockAt + blocking);
+    Atomics.sub(a, NUM_ACTIVE_TASKS, 1);
+    return true;
+  }
+
+  /** ABORTING(i) → READY(i+1). Only the thread that owns the abort calls this. */
+  private setReadyStatus(tx: TxIdx): void {
+    const at = this.statusAt + tx;
+    const word = Atomics.load(this.a, at);
+    Atomics.store(this.a, at, ((word >>> 2) + 1) * 4 + READY_TO_EXECUTE);
+  }
+
+  private resumeDependencies(head: number): void {
+    let min = -1;
+    for (let t = head; t !== -1; ) {
+      // Read the link first: once READY, `t` may be re-executed and park elsewhere.
+      const next = this.a[this.depNextAt + t];
+      this.setReadyStatus(t);
+      if (min === -1 || t < min) min = t;
+      t = next;
+    }
+    if (min !== -1) this.decreaseExecutionIdx(min);
+  }
+
+  /**
+   * EXECUTING → EXECUTED, wake the transactions parked on this one, and decide
+   * what to validate: everything above `tx` if this incarnation wrote a
+   * location the previous one did not (a later read may now resolve to it),
+   * otherwise just `tx` itself (returned as the next task, saving a trip
+   * through the counters).
+   */
+  finishExecution(tx: TxIdx, incarnation: Incarnation, wroteNewLocation: boolean): TaskKind {
+    const a = this.a;
+    Atomics.store(a, this.statusAt + tx, incarnation * 4 + EXECUTED);
+    lock(a, this.depLockAt + tx, a, ABORT);
+    const head = a[this.depHeadAt + tx];
+    a[this.depHeadAt + tx] = -1;
+    unlock(a, this.depLockAt + tx);
+    this.resumeDependencies(head);
+    this.taskKind = TASK_NONE;
+    if (Atomics.load(a, VALIDATION_IDX) > tx) {
+      if (wroteNewLocation) {
+        this.decreaseValidationIdx(tx);
+      } else {
+        this.setTask(TASK_VALIDATE, tx, incarnation);
+        return TASK_VALIDATE;
+      }
+    }
+    Atomics.sub(a, NUM_ACTIVE_TASKS, 1);
+    return TASK_NONE;
+  }
+
+  /**
+   * EXECUTED(i) → ABORTING(i) if the validated incarnation is still the
+   * current one. Of several validations failing on the same incarnation, the
+   * CAS lets exactly one abort it.
+   */
+  tryValidationAbort(tx: TxIdx, incarnation: Incarnation): boolean {
+    const expect = incarnation * 4 + EXECUTED;
+    return Atomics.compareExchange(this.a, this.statusAt + tx, expect, incarnation * 4 + ABORTING) === expect;
+  }
+
+  /**
+   * After a validation. An abort makes `tx` READY again, schedules every
+   * higher transaction for re-validation (they may have read its writes, now
+   * ESTIMATEs), and if the execution counter is already past `tx`, returns
+   * its re-execution directly (nobody else would pick it up).
+   */
+  finishValidation(tx: TxIdx, aborted: boolean): TaskKind {
+    this.taskKind = TASK_NONE;
+    if (aborted) {
+      this.setReadyStatus(tx);
+      this.decreaseValidationIdx(tx + 1);
+      if (Atomics.load(this.a, EXECUTION_IDX) > tx) {
+        // tryIncarnate gives the task slot back itself when it fails.
+        return this.tryIncarnate(tx) ? TASK_EXECUTE : TASK_NONE;
+      }
+    }
+    Atomics.sub(this.a, NUM_ACTIVE_TASKS, 1);
+    return TASK_NONE;
+  }
+
+  private setTask(kind: TaskKind, tx: TxIdx, inc: Incarnation): void {
+    this.taskKind = kind;
+    this.taskTx = tx;
+    this.taskInc = inc;
+  }
+
+  /** The known dependency of `tx` (previous transaction of its sender), or -1. */
+  prevSameSender(tx: TxIdx): TxIdx {
+    return this.a[this.prevSameSenderAt + tx];
+  }
+}
+
+/** a[i] = min(a[i], v), atomically. */
+function atomicMin(a: Int32Array, i: number, v: number): void {
+  let cur = Atomics.load(a, i);
+  while (v < cur) {
+    const seen = Atomics.compareExchange(a, i, cur, v);
+    if (seen === cur) return;
+    cur = seen;
+  }
+}

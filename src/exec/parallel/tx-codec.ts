@@ -1,0 +1,221 @@
+/**
+ * Transactions and the block environment, moved to the workers through one
+ * shared buffer per block instead of a structured clone per worker. The
+ * layout is a flat run of 64-bit words per transaction (offsets in an index
+ * table); workers decode a transaction the first time they execute it.
+ * 256-bit fields take 4 words, addresses 3, byte strings a length word and
+ * their bytes padded to 8.
+ *
+ * Internal module of the parallel executor.
+ */
+import type { BlockEnv } from '../types.js';
+import type { Fork } from '../../primitives/fork.js';
+import type { AccessListEntry, Authorization, Transaction, TxType } from '../../tx/types.js';
+import { readAddress, readU256, writeAddress, writeU256 } from './words.js';
+
+/** A growable word writer (main thread). */
+export class WordWriter {
+  w64: BigUint64Array;
+  i32: Int32Array;
+  u8: Uint8Array;
+  pos = 0;
+
+  constructor(words: number) {
+    this.w64 = new BigUint64Array(new SharedArrayBuffer(8 * Math.max(16, words)));
+    this.i32 = new Int32Array(this.w64.buffer);
+    this.u8 = new Uint8Array(this.w64.buffer);
+  }
+
+  ensure(words: number): void {
+    if (this.pos + words <= this.w64.length) return;
+    let n = this.w64.length * 2;
+    while (n < this.pos + words) n *= 2;
+    const next = new BigUint64Array(new SharedArrayBuffer(8 * n));
+    next.set(this.w64.subarray(0, this.pos));
+    this.w64 = next;
+    this.i32 = new Int32Array(next.buffer);
+    this.u8 = new Uint8Array(next.buffer);
+  }
+
+  u256(v: bigint): void {
+    this.ensure(4);
+    writeU256(this.w64, this.pos, v);
+    this.pos += 4;
+  }
+
+  address(a: bigint): void {
+    this.ensure(3);
+    writeAddress(this.w64, this.pos, a);
+    this.pos += 3;
+  }
+
+  /** An integer below 2^53 in one word. */
+  int(n: number): void {
+    this.ensure(1);
+    this.w64[this.pos++] = BigInt(n);
+  }
+
+  /** An optional 256-bit value: a presence word, then the value. */
+  optU256(v: bigint | undefined): void {
+    this.int(v === undefined ? 0 : 1);
+    if (v !== undefined) this.u256(v);
+  }
+
+  bytes(b: Uint8Array): void {
+    const words = (b.length + 7) >> 3;
+    this.ensure(1 + words);
+    this.w64[this.pos] = BigInt(b.length);
+    this.u8.set(b, (this.pos + 1) * 8);
+    this.pos += 1 + words;
+  }
+}
+
+/** A word reader (workers). */
+export class WordReader {
+  readonly w64: BigUint64Array;
+  readonly i32: Int32Array;
+  readonly u8: Uint8Array;
+  pos = 0;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.w64 = new BigUint64Array(buffer);
+    this.i32 = new Int32Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+  }
+
+  u256(): bigint {
+    const v = readU256(this.w64, this.i32, this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  address(): bigint {
+    const v = readAddress(this.w64, this.pos);
+    this.pos += 3;
+    return v;
+  }
+
+  int(): number {
+    return this.i32[2 * this.pos++];
+  }
+
+  optU256(): bigint | undefined {
+    return this.int() === 0 ? undefined : this.u256();
+  }
+
+  bytes(): Uint8Array {
+    const len = this.int();
+    const start = this.pos * 8;
+    this.pos += (len + 7) >> 3;
+    // A copy: the buffer is rewritten by the next block, and the EVM may keep data (logs, code).
+    return this.u8.slice(start, start + len);
+  }
+}
+
+export function writeTransaction(w: WordWriter, tx: Transaction): void {
+  w.int(tx.type);
+  w.optU256(tx.chainId);
+  w.u256(tx.nonce);
+  w.u256(tx.gasPrice);
+  w.u256(tx.maxFeePerGas);
+  w.u256(tx.maxPriorityFeePerGas);
+  w.u256(tx.gasLimit);
+  w.int(tx.to === undefined ? 0 : 1);
+  if (tx.to !== undefined) w.address(tx.to);
+  w.u256(tx.value);
+  w.bytes(tx.data);
+  w.int(tx.accessList.length);
+  for (const e of tx.accessList) {
+    w.address(e.address);
+    w.int(e.storageKeys.length);
+    for (const k of e.storageKeys) w.u256(k);
+  }
+  w.u256(tx.maxFeePerBlobGas);
+  w.int(tx.blobVersionedHashes.length);
+  for (const h of tx.blobVersionedHashes) w.bytes(h);
+  w.int(tx.authorizationList.length);
+  for (const a of tx.authorizationList) {
+    w.u256(a.chainId);
+    w.address(a.address);
+    w.u256(a.nonce);
+    w.u256(a.yParity);
+    w.u256(a.r);
+    w.u256(a.s);
+  }
+  w.u256(tx.v);
+  w.u256(tx.r);
+  w.u256(tx.s);
+}
+
+export function readTransaction(r: WordReader): Transaction {
+  const type = r.int() as TxType;
+  const chainId = r.optU256();
+  const nonce = r.u256();
+  const gasPrice = r.u256();
+  const maxFeePerGas = r.u256();
+  const maxPriorityFeePerGas = r.u256();
+  const gasLimit = r.u256();
+  const to = r.int() === 0 ? undefined : r.address();
+  const value = r.u256();
+  const data = r.bytes();
+  const accessList: AccessListEntry[] = [];
+  for (let n = r.int(); n > 0; n--) {
+    const address = r.address();
+    const storageKeys: bigint[] = [];
+    for (let k = r.int(); k > 0; k--) storageKeys.push(r.u256());
+    accessList.push({ address, storageKeys });
+  }
+  const maxFeePerBlobGas = r.u256();
+  const blobVersionedHashes: Uint8Array[] = [];
+  for (let n = r.int(); n > 0; n--) blobVersionedHashes.push(r.bytes());
+  const authorizationList: Authorization[] = [];
+  for (let n = r.int(); n > 0; n--) {
+    authorizationList.push({ chainId: r.u256(), address: r.address(), nonce: r.u256(), yParity: r.u256(), r: r.u256(), s: r.u256() });
+  }
+  const v = r.u256();
+  const rr = r.u256();
+  const s = r.u256();
+  return {
+    type, chainId, nonce, gasPrice, maxFeePerGas, maxPriorityFeePerGas, gasLimit, to, value, data, accessList,
+    maxFeePerBlobGas, blobVersionedHashes, authorizationList, v, r: rr, s,
+  };
+}
+
+/** BlockEnv without its function: the hashes BLOCKHASH can return (the 256 blocks before). */
+export function writeEnv(w: WordWriter, env: BlockEnv): void {
+  w.int(env.fork);
+  w.u256(env.chainId);
+  w.u256(env.number);
+  w.u256(env.timestamp);
+  w.address(env.coinbase);
+  w.u256(env.gasLimit);
+  w.u256(env.baseFee);
+  w.u256(env.difficulty);
+  w.u256(env.prevRandao);
+  w.u256(env.blobBaseFee);
+  w.int(env.maxBlobsPerBlock);
+  const first = env.number > 256n ? env.number - 256n : 0n;
+  w.u256(first);
+  for (let n = first; n < env.number; n++) w.optU256(env.blockHash(n));
+}
+
+export function readEnv(r: WordReader): BlockEnv {
+  const fork = r.int() as Fork;
+  const chainId = r.u256();
+  const number = r.u256();
+  const timestamp = r.u256();
+  const coinbase = r.address();
+  const gasLimit = r.u256();
+  const baseFee = r.u256();
+  const difficulty = r.u256();
+  const prevRandao = r.u256();
+  const blobBaseFee = r.u256();
+  const maxBlobsPerBlock = r.int();
+  const first = r.u256();
+  const hashes: (bigint | undefined)[] = [];
+  for (let n = first; n < number; n++) hashes.push(r.optU256());
+  return {
+    fork, chainId, number, timestamp, coinbase, gasLimit, baseFee, difficulty, prevRandao, blobBaseFee, maxBlobsPerBlock,
+    blockHash: (n: bigint) => (n >= first && n < number ? hashes[Number(n - first)] : undefined),
+  };
+}

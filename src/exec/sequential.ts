@@ -1,0 +1,156 @@
+/**
+ * The sequential reference block executor: transactions one after another
+ * over a state that each one's changes are applied to before the next runs.
+ * Every parallel run must give exactly what this gives — the same receipts,
+ * the same combined StateChanges, the same failure — so both fold results
+ * with the functions below.
+ *
+ * Block-level checks beyond the per-transaction gas allowance (blob gas,
+ * system calls, withdrawals, roots) belong to the block layer (src/block).
+ */
+import { MultilaneError } from '../errors.js';
+import { EMPTY_BYTES } from '../primitives/bytes.js';
+import { KECCAK_EMPTY } from '../primitives/keccak.js';
+import type { AccountChange, StateChanges, StateReader } from '../state/types.js';
+import { TxError } from '../tx/errors.js';
+import type { Transaction } from '../tx/types.js';
+import { applyTransaction } from './transaction.js';
+import type { BlockEnv, Log, TxResult } from './types.js';
+
+/** A state the executor reads and commits to (MemoryState fits). */
+export interface BlockState extends StateReader {
+  apply(changes: StateChanges): void;
+}
+
+/** One transaction's receipt fields. */
+export interface TxReceipt {
+  status: 0 | 1;
+  gasUsed: bigint;
+  /** Gas used by this transaction and all before it in the block. */
+  cumulativeGasUsed: bigint;
+  logs: Log[];
+  /** Set for a contract creation transaction. */
+  contractAddress?: bigint;
+  /** Type-3 transactions: blobs * 2^17. */
+  blobGasUsed: bigint;
+}
+
+export interface BlockResult {
+  receipts: TxReceipt[];
+  gasUsed: bigint;
+  blobGasUsed: bigint;
+  /** Every account the block changed, folded over its transactions in order. */
+  changes: StateChanges;
+}
+
+/** A transaction of the block is invalid: the block is. `cause` is the TxError. */
+export class BlockExecutionError extends MultilaneError {
+  override name = 'BlockExecutionError';
+  constructor(
+    readonly txIndex: number,
+    readonly error: TxError,
+  ) {
+    super(`transaction ${txIndex} is invalid: ${error.message}`, { cause: error });
+  }
+}
+
+/**
+ * Runs `txs` (signed by `senders`) in order over `state`, committing each
+ * transaction's changes to it. Throws BlockExecutionError naming the first
+ * invalid transaction (state then holds the changes of those before it).
+ */
+export function executeSequential(state: BlockState, txs: readonly Transaction[], senders: readonly bigint[], env: BlockEnv): BlockResult {
+  const fold = new BlockFold();
+  for (let i = 0; i < txs.length; i++) {
+    checkGasAllowance(txs[i], env, fold.gasUsed, i);
+    let result: TxResult;
+    try {
+      result = applyTransaction(state, txs[i], senders[i], env);
+    } catch (err) {
+      if (err instanceof TxError) throw new BlockExecutionError(i, err);
+      throw err;
+    }
+    state.apply(result.changes);
+    fold.add(result);
+  }
+  return fold.finish();
+}
+
+/** A block's gas limit bounds the sum of its transactions' gas (checked before each runs). */
+export function checkGasAllowance(tx: Transaction, env: BlockEnv, cumulative: bigint, index: number): void {
+  if (tx.gasLimit > env.gasLimit - cumulative) {
+    throw new BlockExecutionError(
+      index,
+      new TxError('GAS_ALLOWANCE_EXCEEDED', `gas limit ${tx.gasLimit} exceeds the ${env.gasLimit - cumulative} left in the block`),
+    );
+  }
+}
+
+/** Receipts and combined changes, folded transaction by transaction. */
+export class BlockFold {
+  readonly receipts: TxReceipt[] = [];
+  readonly changes: StateChanges = new Map();
+  gasUsed = 0n;
+  blobGasUsed = 0n;
+
+  add(r: TxResult): void {
+    this.addReceipt(r);
+    mergeChanges(this.changes, r.changes);
+  }
+
+  /** The receipt alone (the parallel executor collects the changes itself). */
+  addReceipt(r: Pick<TxResult, 'status' | 'gasUsed' | 'logs' | 'contractAddress' | 'blobGasUsed'>): void {
+    this.gasUsed += r.gasUsed;
+    this.blobGasUsed += r.blobGasUsed;
+    const receipt: TxReceipt = { status: r.status, gasUsed: r.gasUsed, cumulativeGasUsed: this.gasUsed, logs: r.logs, blobGasUsed: r.blobGasUsed };
+    if (r.contractAddress !== undefined) receipt.contractAddress = r.contractAddress;
+    this.receipts.push(receipt);
+  }
+
+  finish(): BlockResult {
+    return { receipts: this.receipts, gasUsed: this.gasUsed, blobGasUsed: this.blobGasUsed, changes: this.changes };
+  }
+}
+
+/**
+ * Folds one transaction's changes into the block's. Per account the result
+ * is what applying them one by one yields: the last nonce and balance; a
+ * deletion resets the entry; a wipe (`storageCleared`) drops the slots
+ * written before it; code is present if set since the last deletion (an
+ * account revived after a deletion gets empty code explicitly, since
+ * "absent" would mean "unchanged" to the state it is applied to).
+ */
+export function mergeChanges(into: StateChanges, changes: StateChanges): void {
+  for (const [address, ch] of changes) {
+    if (ch.deleted) {
+      into.set(address, { deleted: true, storageCleared: true, nonce: 0n, balance: 0n, storage: new Map() });
+      continue;
+    }
+    const cur = into.get(address);
+    if (cur === undefined) {
+      const copy: AccountChange = { deleted: false, storageCleared: ch.storageCleared, nonce: ch.nonce, balance: ch.balance, storage: new Map(ch.storage) };
+      if (ch.code !== undefined) {
+        copy.code = ch.code;
+        copy.codeHash = ch.codeHash;
+      }
+      into.set(address, copy);
+      continue;
+    }
+    if (cur.deleted) {
+      cur.deleted = false;
+      cur.code = EMPTY_BYTES;
+      cur.codeHash = KECCAK_EMPTY;
+    }
+    cur.nonce = ch.nonce;
+    cur.balance = ch.balance;
+    if (ch.code !== undefined) {
+      cur.code = ch.code;
+      cur.codeHash = ch.codeHash;
+    }
+    if (ch.storageCleared) {
+      cur.storageCleared = true;
+      cur.storage.clear();
+    }
+    for (const [slot, value] of ch.storage) cur.storage.set(slot, value);
+  }
+}
