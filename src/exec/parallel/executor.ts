@@ -233,13 +233,19 @@ export class ParallelExecutor {
     const n = txs.length;
     w.pos = 0;
     w.ensure(2 + n);
-    w.w64[0] = BigInt(n);
     w.pos = 2 + n;
-    w.w64[1] = BigInt(w.pos);
+    const index = new Int32Array(2 + n);
+    index[0] = n;
+    index[1] = w.pos;
     writeEnv(w, env);
     for (let i = 0; i < n; i++) {
-      w.w64[2 + i] = BigInt(w.pos);
+      index[2 + i] = w.pos;
       writeTransaction(w, txs[i]);
+    }
+    // Offsets are known only now (the writer may have grown): word i holds index[i].
+    for (let i = 0; i < 2 + n; i++) {
+      w.i32[2 * i] = index[i];
+      w.i32[2 * i + 1] = 0;
     }
     return w.w64.buffer as SharedArrayBuffer;
   }
@@ -325,9 +331,14 @@ export class ParallelExecutor {
 
   /** Collects the changes of transactions [0, upTo) and commits them to the state and the shared table. */
   private commit(state: ExecState, env: BlockEnv, upTo: number): StateChanges {
+    const t0 = performance.now();
     const changes = collectChanges(this.mv, this.table as PreStateTable, state, env.coinbase, upTo);
+    const t1 = performance.now();
     state.apply(changes);
+    const t2 = performance.now();
     this.syncTable(state, changes);
+    const t3 = performance.now();
+    if (process.env.ML_DEBUG) console.log(`collect ${(t1 - t0).toFixed(2)} apply ${(t2 - t1).toFixed(2)} table ${(t3 - t2).toFixed(2)} changes ${changes.size}`);
     return changes;
   }
 

@@ -49,10 +49,12 @@ export class WordWriter {
     this.pos += 3;
   }
 
-  /** An integer below 2^53 in one word. */
+  /** A non-negative integer below 2^31 in one word. */
   int(n: number): void {
     this.ensure(1);
-    this.w64[this.pos++] = BigInt(n);
+    const i = 2 * this.pos++;
+    this.i32[i] = n;
+    this.i32[i + 1] = 0;
   }
 
   /** An optional 256-bit value: a presence word, then the value. */
@@ -64,7 +66,8 @@ export class WordWriter {
   bytes(b: Uint8Array): void {
     const words = (b.length + 7) >> 3;
     this.ensure(1 + words);
-    this.w64[this.pos] = BigInt(b.length);
+    this.i32[2 * this.pos] = b.length;
+    this.i32[2 * this.pos + 1] = 0;
     this.u8.set(b, (this.pos + 1) * 8);
     this.pos += 1 + words;
   }
