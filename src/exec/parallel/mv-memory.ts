@@ -101,6 +101,8 @@ export interface MVBuffers {
   /** Per tx: read-set offset, length, write-set offset, length. */
   sets: SharedArrayBuffer;
   code: SharedArrayBuffer;
+  /** The block's location ids in insertion order (LOC_COUNT of them). */
+  list: SharedArrayBuffer;
 }
 
 export function allocateMV(caps: MVCapacities): MVBuffers {
@@ -117,6 +119,7 @@ export function allocateMV(caps: MVCapacities): MVBuffers {
     writes: sab(4 * caps.writeWords),
     sets: sab(16 * caps.txs),
     code: sab(caps.codeBytes),
+    list: sab(4 * caps.locations),
   };
 }
 
@@ -134,6 +137,8 @@ export class MVMemory {
   private readonly writes: Int32Array;
   private readonly sets: Int32Array;
   readonly code: Uint8Array;
+  /** Location ids in insertion order; an entry is 0 until written, so readers take id + 1. */
+  private readonly list: Int32Array;
   private readonly mask: number;
   private epochTag = 0;
   /** Per-thread marks for diffing write sets; stamp value = `stampSeq`. */
@@ -161,6 +166,7 @@ export class MVMemory {
     this.writes = new Int32Array(b.writes);
     this.sets = new Int32Array(b.sets);
     this.code = new Uint8Array(b.code);
+    this.list = new Int32Array(b.list);
     this.mask = b.caps.locations - 1;
     this.stamps = new Int32Array(b.caps.locations);
   }
@@ -168,6 +174,7 @@ export class MVMemory {
   /** Main thread, no worker running: a new, empty memory (the epoch retires old locations). */
   resetBlock(): void {
     const c = this.ctl;
+    this.list.fill(0, 0, c[LOC_COUNT]);
     c[EPOCH] = c[EPOCH] + 1;
     c[LOC_COUNT] = 0;
     c[ENTRY_CURSOR] = 0;
@@ -199,11 +206,13 @@ export class MVMemory {
       if (t < tag) {
         // Empty in this block: claim it. The CAS fails if another thread claimed it first.
         if (Atomics.compareExchange(tags, i, t, tag) === t) {
-          if (Atomics.add(this.ctl, LOC_COUNT, 1) >= (this.caps.locations >> 2) * 3) this.overflow();
+          const n = Atomics.add(this.ctl, LOC_COUNT, 1);
+          if (n >= (this.caps.locations >> 2) * 3) this.overflow();
           storeKey(keys, i * KEY_WORDS, s);
           this.heads[i] = -1;
           this.locks[i] = 0;
           Atomics.store(tags, i, tag + 1);
+          Atomics.store(this.list, n, i + 1);
           return i;
         }
         t = Atomics.load(tags, i);
@@ -444,9 +453,17 @@ export class MVMemory {
     this.sets.fill(0, 0, 4 * n);
   }
 
-  /** Slots of the table in use this block (for statistics). */
+  /** Slots of the table in use this block. */
   locationCount(): number {
     return Atomics.load(this.ctl, LOC_COUNT);
+  }
+
+  /**
+   * The n-th location inserted this block, or -1 if its inserter has not
+   * published it yet (a reader racing the workers skips it for now).
+   */
+  listed(n: number): number {
+    return Atomics.load(this.list, n) - 1;
   }
 
   /** Entry offset of the highest writer of `loc` (main thread, after the block), or -1. */
