@@ -22,17 +22,43 @@ function testFiles(dir) {
   return out;
 }
 
-function step(title, cmd, args) {
+// Totals over every step, printed as the run's last line ("N passed, N failed").
+const totals = { passed: 0, failed: 0 };
+
+/** Runs one step; `count(output)` reads its pass/fail counts from its stdout. */
+function step(title, cmd, args, count) {
   console.log(`\n=== ${title}: ${cmd} ${args.join(' ')}`);
   const started = Date.now();
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
-  console.log(`=== ${title}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return r.status === 0;
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
+  const output = r.stdout?.toString() ?? '';
+  process.stdout.write(output);
+  const counted = count(output);
+  if (counted) {
+    totals.passed += counted.passed;
+    totals.failed += counted.failed;
+  }
+  const ok = r.status === 0;
+  if (!ok && (!counted || counted.failed === 0)) totals.failed += 1; // a crash counts as a failure
+  console.log(`=== ${title}: ${ok ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return ok;
+}
+
+/** node --test's closing lines: "ℹ pass N" / "ℹ fail N" (spec) or "# pass N" (tap). */
+function countNodeTest(output) {
+  const pass = [...output.matchAll(/^[ℹ#] pass (\d+)$/gm)].at(-1);
+  const fail = [...output.matchAll(/^[ℹ#] fail (\d+)$/gm)].at(-1);
+  return pass && fail ? { passed: Number(pass[1]), failed: Number(fail[1]) } : undefined;
+}
+
+/** Our fixture runners' summary: "... N passed, N failed ...". */
+function countFixtures(output) {
+  const m = [...output.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
+  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
 }
 
 const dist = join(root, 'dist');
 const unit = [...testFiles(join(dist, 'src')), ...testFiles(join(dist, 'test')), ...testFiles(join(dist, 'bench'))];
-let ok = step('unit tests', process.execPath, ['--test', '--test-reporter=spec', ...unit]);
+let ok = step('unit tests', process.execPath, ['--test', '--test-reporter=spec', ...unit], countNodeTest);
 
 if (!existsSync(fixtures)) {
   console.error(`fixtures not found at ${fixtures}; set MULTILANE_FIXTURES`);
@@ -45,6 +71,7 @@ const suites = [
 for (const [title, cmd, path, known] of suites) {
   const args = [cli, cmd, path];
   if (existsSync(join(root, known))) args.push('--known-failures', known);
-  ok = step(title, process.execPath, args) && ok;
+  ok = step(title, process.execPath, args, countFixtures) && ok;
 }
+console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed`);
 process.exit(ok ? 0 : 1);

@@ -21,6 +21,14 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'run state-test fixtures (execution-spec-tests JSON) and report per case',
     load: async () => (await import('./statetest.js')).statetestCommand,
   },
+  blocktest: {
+    summary: 'run blockchain-test fixtures (execution-spec-tests JSON) and report per test',
+    load: async () => (await import('./blocktest.js')).blocktestCommand,
+  },
+  replay: {
+    summary: 'replay mainnet blocks sequentially and in parallel, checked against their headers',
+    load: async () => (await import('./replay.js')).replayCommand,
+  },
   bench: {
     summary: 'run the benchmark workloads on our EVM and on @ethereumjs/vm',
     load: async () => (await import('./bench.js')).benchCommand,

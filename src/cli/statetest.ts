@@ -35,8 +35,38 @@ options:
   --no-progress            no progress line on stderr
   -h, --help               this text`;
 
+/**
+ * What sets one fixture-runner command apart (statetest, blocktest): the
+ * flags, the reports and the exit codes are shared.
+ */
+export interface FixtureCommand {
+  name: string;
+  usage: string;
+  /** The report's first words ("state tests"). */
+  title: string;
+  /** The first line of a --write-failures list. */
+  failuresHeader: string;
+  runFiles(
+    files: readonly string[],
+    options: { jobs: number; fork?: Fork; filter?: RegExp; onFile: (r: FileResult, done: number) => void },
+  ): Promise<FileResult[]>;
+}
+
+const STATETEST: FixtureCommand = {
+  name: 'statetest',
+  usage: STATETEST_USAGE,
+  title: 'state tests',
+  failuresHeader: 'State-test cases that fail (multilane statetest --write-failures)',
+  runFiles: (files, options) => runStateTestFiles(files, options),
+};
+
 export async function statetestCommand(argv: string[], io: Io = STDIO): Promise<number> {
-  return withUsage('statetest', io, () => run(argv, io));
+  return runFixtureCommand(STATETEST, argv, io);
+}
+
+/** Runs a fixture-runner command line: flags in, the report out, 1 on any failure, 2 on a usage error. */
+export async function runFixtureCommand(command: FixtureCommand, argv: string[], io: Io): Promise<number> {
+  return withUsage(command.name, io, () => run(command, argv, io));
 }
 
 interface Flags {
@@ -90,10 +120,10 @@ function parseFlags(argv: string[]): Flags | undefined {
   };
 }
 
-async function run(argv: string[], io: Io): Promise<number> {
+async function run(command: FixtureCommand, argv: string[], io: Io): Promise<number> {
   const flags = parseFlags(argv);
   if (flags === undefined) {
-    io.out(`${STATETEST_USAGE}\n`);
+    io.out(`${command.usage}\n`);
     return EXIT_OK;
   }
   let files: string[];
@@ -104,8 +134,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     throw e;
   }
   const started = performance.now();
-  const progress = flags.progress ? new Progress(files.length, started) : undefined;
-  const results = await runStateTestFiles(files, {
+  const progress = flags.progress ? new Progress(command.name, files.length, started) : undefined;
+  const results = await command.runFiles(files, {
     jobs: flags.jobs,
     fork: flags.fork,
     filter: flags.filter,
@@ -114,19 +144,19 @@ async function run(argv: string[], io: Io): Promise<number> {
   progress?.finish();
   const seconds = (performance.now() - started) / 1000;
   const summary = summarize(results, flags.known);
-  if (flags.writeFailures !== undefined) writeFailures(flags.writeFailures, results);
+  if (flags.writeFailures !== undefined) writeFailures(flags.writeFailures, results, command.failuresHeader);
   if (flags.json) io.out(`${summaryJson(summary)}\n`);
   else {
     const jobs = Math.max(1, Math.min(flags.jobs, files.length));
-    io.out(`${summaryText(summary, { title: 'state tests', seconds, jobs, maxShown: flags.maxShown })}\n`);
+    io.out(`${summaryText(summary, { title: command.title, seconds, jobs, maxShown: flags.maxShown })}\n`);
   }
   return runFailed(summary) ? EXIT_FAILED : EXIT_OK;
 }
 
-function writeFailures(path: string, results: readonly FileResult[]): void {
+function writeFailures(path: string, results: readonly FileResult[], title: string): void {
   const entries: Array<[string, string]> = [];
   for (const f of results) for (const c of f.cases) if (c.status === 'fail') entries.push([caseId(c), c.reason ?? '']);
-  const header = `State-test cases that fail (multilane statetest --write-failures), ${new Date().toISOString().slice(0, 10)}.\nRemove a line once its case passes.`;
+  const header = `${title}, ${new Date().toISOString().slice(0, 10)}.\nRemove a line once its case passes.`;
   writeFileSync(path, formatKnownFailures(entries, header));
 }
 
@@ -142,6 +172,7 @@ class Progress {
   private readonly tty = process.stderr.isTTY === true;
 
   constructor(
+    private readonly label: string,
     private readonly total: number,
     private readonly started: number,
   ) {}
@@ -158,7 +189,7 @@ class Progress {
   }
 
   private draw(done: number, now: number): void {
-    const line = `statetest: ${done}/${this.total} files, ${this.passed} passed, ${this.failed} failed, ${((now - this.started) / 1000).toFixed(0)} s`;
+    const line = `${this.label}: ${done}/${this.total} files, ${this.passed} passed, ${this.failed} failed, ${((now - this.started) / 1000).toFixed(0)} s`;
     process.stderr.write(this.tty ? `\r${line}\x1b[K` : `${line}\n`);
     this.drawn = true;
   }

@@ -20,6 +20,9 @@ export interface TxEnv {
   blobHashes: Uint8Array[];
 }
 
+/** Pooled frames keep memory buffers up to this size between transactions. */
+const KEEP_MEMORY = 1 << 20;
+
 export class ExecContext {
   readonly journal: Journal;
   env!: BlockEnv;
@@ -63,12 +66,14 @@ export class ExecContext {
     return this.frames[depth];
   }
 
-  /** Releases references held by pooled frames after a transaction. */
+  /** Releases references held by pooled frames after a transaction, and memory grown unusually large. */
   end(): void {
     for (const f of this.frames) {
       f.input = EMPTY_BYTES;
+      f.inputViewOf = EMPTY_BYTES;
       f.output = EMPTY_BYTES;
       f.returnData = EMPTY_BYTES;
+      if (f.memory.length > KEEP_MEMORY) f.releaseMemory();
     }
   }
 }

@@ -255,6 +255,13 @@ export class Frame {
     return true;
   }
 
+  /** Drops the memory buffer for a small fresh one (after a transaction that used a lot). */
+  releaseMemory(): void {
+    this.memory = new Uint8Array(1024);
+    this.memView = new DataView(this.memory.buffer);
+    this.memSize = 0;
+  }
+
   /** A copy of memory [offset, offset+size) (after `expand`). */
   readMemory(offset: number, size: number): Uint8Array {
     return this.memory.slice(offset, offset + size);

@@ -12,7 +12,8 @@ export function invalid(f: Frame): void {
 
 function jumpTo(f: Frame, dest: bigint): void {
   // The analysis marks only JUMPDEST bytes outside PUSH data.
-  if (dest >= BigInt(f.codeLength) || f.jumpdests[Number(dest)] !== 1) {
+  // Compare as Numbers (no BigInt allocated per jump); code is never 2^32 bytes long.
+  if (dest > 0xffffffffn || f.jumpdests[Number(dest)] !== 1) {
     f.status = Status.BadJump;
     return;
   }

@@ -50,7 +50,7 @@ export function calldataload(f: Frame): void {
   const i = f.sp - 1;
   const offset = s[i];
   const input = f.input;
-  if (offset >= BigInt(input.length)) {
+  if (offset > 0xffffffffn || Number(offset) >= input.length) {
     s[i] = 0n;
     return;
   }

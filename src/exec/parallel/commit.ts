@@ -1,8 +1,10 @@
 /**
  * The block's combined StateChanges, read from the multi-version memory's
- * final versions instead of folding every transaction's changes: one pass
- * over the locations the block wrote, on the main thread, with nothing
- * encoded by the workers.
+ * final versions instead of folding every transaction's changes: nothing is
+ * encoded by the workers, and the main thread decodes each written
+ * location once — mostly while the workers are still running (`step`,
+ * speculative: a location whose latest version changes is decoded again at
+ * `finish`, which only compares entry offsets for the rest).
  *
  * It must equal what `mergeChanges` folds in the sequential executor, field
  * by field. Per account, with the highest versions below `upTo`:
@@ -22,91 +24,211 @@ import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { KECCAK_EMPTY } from '../../primitives/keccak.js';
 import type { AccountChange, StateChanges, StateReader } from '../../state/types.js';
 import { ABSENT, applyFee, type AccountRead } from './coinbase.js';
-import { KEY_WORDS, KIND_ACCOUNT, KIND_CLEAR, KIND_STORAGE, keyAddress, keyKind, keySlot } from './keys.js';
-import { CODE_MV, CODE_PRESTATE, F_ABSENT, F_CODESET, F_DELTA, type MVMemory } from './mv-memory.js';
+import { KEY_WORDS, KIND_ACCOUNT, KIND_CLEAR, KIND_STORAGE, keyAddress, keyKind } from './keys.js';
+import { CODE_MV, CODE_PRESTATE, F_ABSENT, F_CODESET, F_DELTA, F_ESTIMATE, type MVMemory } from './mv-memory.js';
 import type { PreStateReader } from './prestate.js';
 import { readU256 } from './words.js';
 
+/** One account's written locations (list positions). */
 interface Touched {
-  /** ACCOUNT location, or -1. */
+  address: bigint;
+  /** Key words 0..4, to recognise the address without building a bigint. */
+  w: Uint32Array;
   account: number;
-  /** Highest transaction below `upTo` that wiped the account's storage, or -1. */
-  clearTx: number;
-  /** STORAGE locations. */
+  clear: number;
   slots: number[];
 }
 
-/**
- * The combined changes of transactions [0, upTo). `pre` is the state before
- * the block (for accounts whose storage alone changed, and the coinbase);
- * `table` holds the pre-state's code bytes.
- */
-export function collectChanges(mv: MVMemory, table: PreStateReader, pre: StateReader, coinbase: bigint, upTo: number): StateChanges {
-  const touched = new Map<bigint, Touched>();
-  const keys = mv.keys;
-  for (let loc = 0; loc < mv.caps.locations; loc++) {
-    if (!mv.isLive(loc)) continue;
-    const e = mv.firstBelow(loc, upTo);
-    if (e === -1) continue;
-    const kind = keyKind(keys, loc * KEY_WORDS);
-    if (kind !== KIND_ACCOUNT && kind !== KIND_CLEAR && kind !== KIND_STORAGE) continue;
-    const address = keyAddress(keys, loc * KEY_WORDS);
-    let t = touched.get(address);
-    if (t === undefined) {
-      t = { account: -1, clearTx: -1, slots: [] };
-      touched.set(address, t);
-    }
-    if (kind === KIND_ACCOUNT) t.account = loc;
-    else if (kind === KIND_CLEAR) t.clearTx = mv.entryTx(e);
-    else t.slots.push(loc);
-  }
-  const changes: StateChanges = new Map();
-  for (const [address, t] of touched) {
-    const change = accountChange(mv, table, pre, address, t, address === coinbase, upTo);
-    if (change !== undefined) changes.set(address, change);
-  }
-  return changes;
-}
+const NONE = -1;
 
-function accountChange(
-  mv: MVMemory,
-  table: PreStateReader,
-  pre: StateReader,
-  address: bigint,
-  t: Touched,
-  isCoinbase: boolean,
-  upTo: number,
-): AccountChange | undefined {
-  let read: AccountRead | undefined;
-  let changed = t.clearTx !== -1 || t.slots.length > 0;
-  let clearTx = t.clearTx;
-  if (t.account !== -1) {
-    const r = isCoinbase ? resolveLazy(mv, table, pre, address, t.account, upTo) : { read: decodeAccount(mv, table, mv.firstBelow(t.account, upTo)), changed: true };
-    read = r.read;
-    changed ||= r.changed;
-    if (read.feeWipe > clearTx) clearTx = read.feeWipe;
+export class ChangeCollector {
+  private readonly keys64: BigUint64Array;
+  /** Positions in the MV location list decoded so far. */
+  private listed = 0;
+  private readonly locs: number[] = [];
+  private readonly kinds: number[] = [];
+  /** Entry offset decoded per position (NONE: not yet). */
+  private readonly seen: number[] = [];
+  /** Decoded value per position: a slot's value, or an account. */
+  private readonly values: (bigint | AccountRead | undefined)[] = [];
+  private readonly slotKeys: bigint[] = [];
+  /** Accounts by a hash of their key words (collisions resolved by comparing words). */
+  private readonly byHash = new Map<number, Touched[]>();
+  private readonly touched: Touched[] = [];
+
+  constructor(
+    private readonly mv: MVMemory,
+    private readonly table: PreStateReader,
+    private readonly pre: StateReader,
+    private readonly coinbase: bigint,
+  ) {
+    this.keys64 = new BigUint64Array(mv.keys.buffer);
   }
-  if (!changed) return undefined;
-  if (read !== undefined && read.state === undefined) {
-    return { deleted: true, storageCleared: true, nonce: 0n, balance: 0n, storage: new Map() };
+
+  /**
+   * Decodes up to `budget` new or changed locations (safe while workers
+   * run: entries are immutable, and anything seen now is checked again at
+   * `finish`). Returns whether it did any work.
+   */
+  step(budget: number): boolean {
+    let work = 0;
+    const count = this.mv.locationCount();
+    while (this.listed < count && work < budget) {
+      const loc = this.mv.listed(this.listed);
+      if (loc < 0) break; // published out of order: later
+      this.register(loc);
+      work++;
+    }
+    for (let p = 0; p < this.locs.length && work < budget; p++) {
+      if (this.refresh(p, -1)) work++;
+    }
+    return work > 0;
   }
-  const state = read?.state ?? pre.getAccount(address);
-  const change: AccountChange = {
-    deleted: false,
-    storageCleared: clearTx !== -1,
-    nonce: state?.nonce ?? 0n,
-    balance: state?.balance ?? 0n,
-    storage: new Map(),
-  };
-  if (read !== undefined && read.codeSet) {
-    change.code = read.state?.code ?? EMPTY_BYTES;
-    change.codeHash = read.state?.codeHash ?? KECCAK_EMPTY;
+
+  /** The combined changes of transactions [0, upTo) once all workers have stopped; `n` = block size. */
+  finish(upTo: number, n: number): StateChanges {
+    const count = this.mv.locationCount();
+    while (this.listed < count) this.register(this.mv.listed(this.listed));
+    const below = upTo < n ? upTo : -1;
+    for (let p = 0; p < this.locs.length; p++) this.refresh(p, below);
+    const changes: StateChanges = new Map();
+    for (const t of this.touched) {
+      const change = this.accountChange(t);
+      if (change !== undefined) changes.set(t.address, change);
+    }
+    return changes;
   }
-  for (const loc of t.slots) {
-    const e = mv.firstBelow(loc, upTo);
-    if (mv.entryTx(e) >= clearTx) change.storage.set(keySlot(mv.keys, loc * KEY_WORDS), readU256(mv.w64, mv.i32, e + 2));
+
+  private register(loc: number): void {
+    const p = this.listed++;
+    const kind = keyKind(this.mv.keys, loc * KEY_WORDS);
+    this.locs.push(loc);
+    this.kinds.push(kind);
+    this.seen.push(NONE);
+    this.values.push(undefined);
+    this.slotKeys.push(0n);
+    if (kind !== KIND_ACCOUNT && kind !== KIND_CLEAR && kind !== KIND_STORAGE) return;
+    const t = this.owner(loc);
+    if (kind === KIND_ACCOUNT) t.account = p;
+    else if (kind === KIND_CLEAR) t.clear = p;
+    else {
+      t.slots.push(p);
+      this.slotKeys[p] = readU256(this.keys64, this.mv.keys, loc * (KEY_WORDS / 2) + 3);
+    }
   }
-  return change;
+
+  private owner(loc: number): Touched {
+    const k = this.mv.keys;
+    const b = loc * KEY_WORDS;
+    const h = (k[b] ^ Math.imul(k[b + 1], 0x9e3779b1) ^ Math.imul(k[b + 4], 0x85ebca6b)) | 0;
+    let bucket = this.byHash.get(h);
+    if (bucket === undefined) {
+      bucket = [];
+      this.byHash.set(h, bucket);
+    }
+    for (const t of bucket) {
+      const w = t.w;
+      if (w[0] === k[b] && w[1] === k[b + 1] && w[2] === k[b + 2] && w[3] === k[b + 3] && w[4] === k[b + 4]) return t;
+    }
+    const t: Touched = { address: keyAddress(k, b), w: k.slice(b, b + 5), account: NONE, clear: NONE, slots: [] };
+    bucket.push(t);
+    this.touched.push(t);
+    return t;
+  }
+
+  /**
+   * Decodes position `p`'s version (the latest, or the highest below `below`
+   * when >= 0) if it is not the one decoded already. Returns whether it decoded.
+   */
+  private refresh(p: number, below: number): boolean {
+    const mv = this.mv;
+    const loc = this.locs[p];
+    const e = below >= 0 ? mv.firstBelow(loc, below) : mv.head(loc);
+    if (e === this.seen[p]) return false;
+    const kind = this.kinds[p];
+    if (kind !== KIND_ACCOUNT && kind !== KIND_STORAGE) {
+      this.seen[p] = e;
+      return false;
+    }
+    if (e !== NONE && below < 0 && (mv.entryFlags(e) & F_ESTIMATE) !== 0) return false; // about to change
+    this.seen[p] = e;
+    if (e === NONE) this.values[p] = undefined;
+    else if (kind === KIND_STORAGE) this.values[p] = readU256(mv.w64, mv.i32, e + 2);
+    else if ((mv.entryFlags(e) & F_DELTA) === 0) this.values[p] = decodeAccount(mv, this.table, e);
+    else this.values[p] = undefined; // the coinbase's lazy chain: resolved in accountChange
+    return true;
+  }
+
+  private accountChange(t: Touched): AccountChange | undefined {
+    const mv = this.mv;
+    let clearTx = t.clear !== NONE && this.seen[t.clear] !== NONE ? mv.entryTx(this.seen[t.clear]) : -1;
+    let slots = 0;
+    for (const p of t.slots) if (this.seen[p] !== NONE) slots++;
+    let changed = clearTx !== -1 || slots > 0;
+    let read: AccountRead | undefined;
+    if (t.account !== NONE && this.seen[t.account] !== NONE) {
+      const e = this.seen[t.account];
+      if ((mv.entryFlags(e) & F_DELTA) !== 0 || t.address === this.coinbase) {
+        const r = this.resolveLazy(e, t.address);
+        read = r.read;
+        changed ||= r.changed;
+      } else {
+        read = this.values[t.account] as AccountRead;
+        changed = true;
+      }
+      if (read.feeWipe > clearTx) clearTx = read.feeWipe;
+    }
+    if (!changed) return undefined;
+    if (read !== undefined && read.state === undefined) {
+      return { deleted: true, storageCleared: true, nonce: 0n, balance: 0n, storage: new Map() };
+    }
+    const state = read?.state ?? this.pre.getAccount(t.address);
+    const change: AccountChange = {
+      deleted: false,
+      storageCleared: clearTx !== -1,
+      nonce: state?.nonce ?? 0n,
+      balance: state?.balance ?? 0n,
+      storage: new Map(),
+    };
+    if (read !== undefined && read.codeSet) {
+      change.code = read.state?.code ?? EMPTY_BYTES;
+      change.codeHash = read.state?.codeHash ?? KECCAK_EMPTY;
+    }
+    for (const p of t.slots) {
+      const e = this.seen[p];
+      if (e !== NONE && mv.entryTx(e) >= clearTx) change.storage.set(this.slotKeys[p], this.values[p] as bigint);
+    }
+    return change;
+  }
+
+  /**
+   * The coinbase from version `e` down: its lazy fees above the last
+   * explicit write (or the pre-state), replayed oldest first. It changed if
+   * some transaction wrote it or a fee changed it (a zero fee on a non-empty
+   * account does not).
+   */
+  private resolveLazy(top: number, address: bigint): { read: AccountRead; changed: boolean } {
+    const mv = this.mv;
+    const deltas: number[] = [];
+    let e = top;
+    while (e !== NONE && (mv.entryFlags(e) & F_DELTA) !== 0) {
+      deltas.push(e);
+      e = mv.nextEntry(e);
+    }
+    let changed = e !== NONE;
+    let read: AccountRead;
+    if (e !== NONE) read = decodeAccount(mv, this.table, e);
+    else {
+      const a = this.pre.getAccount(address);
+      read = a === undefined ? ABSENT : { ...ABSENT, state: { nonce: a.nonce, balance: a.balance, code: a.code, codeHash: a.codeHash } };
+    }
+    for (let i = deltas.length - 1; i >= 0; i--) {
+      const next = applyFee(read, mv.entryTx(deltas[i]), readU256(mv.w64, mv.i32, deltas[i] + 2));
+      if (next !== read) changed = true;
+      read = next;
+    }
+    return { read, changed };
+  }
 }
 
 /** An ACCOUNT version as the block's final value (code copied out of the shared arenas). */
@@ -120,38 +242,14 @@ function decodeAccount(mv: MVMemory, table: PreStateReader, e: number): AccountR
   let code: Uint8Array = EMPTY_BYTES;
   let codeHash: Uint8Array = KECCAK_EMPTY;
   if (src === CODE_PRESTATE || src === CODE_MV) {
-    code = src === CODE_MV ? mv.code.slice(off, off + len) : table.codeAt(off, len).slice();
+    // Copied only when the change carries it; otherwise a view (its length is what counts: EIP-161 emptiness).
+    const copy = (flags & F_CODESET) !== 0;
+    if (src === CODE_MV) code = copy ? mv.code.slice(off, off + len) : mv.code.subarray(off, off + len);
+    else code = copy ? table.codeAt(off, len).slice() : table.codeAt(off, len);
     codeHash = mv.u8.slice((e + 7) * 8, (e + 7) * 8 + 32);
   }
   return {
     state: { nonce: mv.w64[e + 2], balance: readU256(mv.w64, i32, e + 3), codeHash, code },
     codeSrc: src, codeOff: off, codeLen: len, codeSet: (flags & F_CODESET) !== 0, deletedInBlock: false, feeWipe: -1,
   };
-}
-
-/**
- * The coinbase: its lazy fees above the last explicit write (or the
- * pre-state), replayed oldest first. It changed if some transaction wrote it
- * or a fee changed it (a zero fee on a non-empty account does not).
- */
-function resolveLazy(mv: MVMemory, table: PreStateReader, pre: StateReader, address: bigint, loc: number, upTo: number): { read: AccountRead; changed: boolean } {
-  const deltas: number[] = [];
-  let e = mv.firstBelow(loc, upTo);
-  while (e !== -1 && (mv.entryFlags(e) & F_DELTA) !== 0) {
-    deltas.push(e);
-    e = mv.nextEntry(e);
-  }
-  let changed = e !== -1;
-  let read: AccountRead;
-  if (e !== -1) read = decodeAccount(mv, table, e);
-  else {
-    const a = pre.getAccount(address);
-    read = a === undefined ? ABSENT : { ...ABSENT, state: { nonce: a.nonce, balance: a.balance, code: a.code, codeHash: a.codeHash } };
-  }
-  for (let i = deltas.length - 1; i >= 0; i--) {
-    const next = applyFee(read, mv.entryTx(deltas[i]), readU256(mv.w64, mv.i32, deltas[i] + 2));
-    if (next !== read) changed = true;
-    read = next;
-  }
-  return { read, changed };
 }

@@ -15,7 +15,7 @@ import type { SharedBuffers } from './buffers.js';
 import { MVMemory } from './mv-memory.js';
 import { PreStateReader } from './prestate.js';
 import { OUTCOME_ERROR, OUTCOME_INVALID, OUTCOME_OK, writeOutcome, type Outcome } from './results.js';
-import { ABORT, EXECUTED, RECOVER_DONE, RECOVER_GATE, RECOVER_IDX, Scheduler } from './scheduler.js';
+import { ABORT, EXECUTED, RECOVER_DONE, RECOVER_GATE, RECOVER_IDX, Scheduler, TXS_READY } from './scheduler.js';
 import { readEnv, readTransaction, WordReader, WordWriter } from './tx-codec.js';
 import { ABORT_CAPACITY, BlockAborted, DependencyAbort, TASK_EXECUTE, TASK_NONE, TASK_VALIDATE, type Incarnation, type TaskKind, type TxIdx } from './types.js';
 import { TxView } from './view.js';
@@ -68,7 +68,9 @@ export interface WorkerStats {
   knownDependencyWaits: number;
   sleeps: number;
   recovered: number;
+  /** Time in the block, and the part spent waiting (encoding not there yet, idle sleeps). */
   busyMs: number;
+  waitMs: number;
 }
 
 /** Senders recovered per claim of the shared counter. */
@@ -133,7 +135,7 @@ export class WorkerEngine {
   /** Runs this thread's part of a block; returns when the scheduler is done (or throws BlockAborted). */
   runBlock(job: BlockJob): WorkerStats {
     this.job = job;
-    this.stats = { executions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0, knownDependencyWaits: 0, sleeps: 0, recovered: 0, busyMs: 0 };
+    this.stats = { executions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0, knownDependencyWaits: 0, sleeps: 0, recovered: 0, busyMs: 0, waitMs: 0 };
     const t0 = performance.now();
     this.reader = new WordReader(job.block);
     this.reader.pos = this.reader.i32[2]; // word 1: where the environment starts
@@ -168,7 +170,9 @@ export class WorkerEngine {
         if (sched.done()) return;
         if (++idle >= IDLE_SPINS) {
           this.stats.sleeps++;
+          const t = performance.now();
           sched.sleep(seq);
+          this.stats.waitMs += performance.now() - t;
         }
       }
     }
@@ -177,12 +181,26 @@ export class WorkerEngine {
   txAt(i: TxIdx): Transaction {
     let tx = this.txs[i];
     if (tx === undefined) {
+      this.waitEncoded(i);
       const r = this.reader;
       r.pos = r.i32[2 * (2 + i)];
       tx = readTransaction(r);
       this.txs[i] = tx;
     }
     return tx;
+  }
+
+  /** The main thread encodes transactions while the workers start: wait until `i` is there. */
+  private waitEncoded(i: TxIdx): void {
+    const a = this.sched.a;
+    if (Atomics.load(a, TXS_READY) > i) return;
+    const t = performance.now();
+    for (let ready = Atomics.load(a, TXS_READY); ready <= i; ready = Atomics.load(a, TXS_READY)) {
+      Atomics.wait(a, TXS_READY, ready, 20);
+      const reason = this.sched.abortReason();
+      if (reason !== 0) throw new BlockAborted(reason);
+    }
+    this.stats.waitMs += performance.now() - t;
   }
 
   private senderAt(i: TxIdx): bigint {

@@ -18,14 +18,14 @@ import type { Transaction } from '../../tx/types.js';
 import { BlockExecutionError, BlockFold, checkGasAllowance, executeSequential, type BlockResult, type BlockState } from '../sequential.js';
 import type { BlockEnv } from '../types.js';
 import { allocateShared, defaultCapacities, type Capacities, type SharedBuffers } from './buffers.js';
-import { collectChanges } from './commit.js';
-import { fillPrevSameSender, type FaultInjection, type WorkerStats } from './engine.js';
+import { ChangeCollector } from './commit.js';
+import { fillPrevSameSender, type BlockJob, type FaultInjection, type WorkerStats } from './engine.js';
 import { MVMemory, PRESTATE } from './mv-memory.js';
 import { BlockFailure, WorkerPool } from './pool.js';
 import { PreStateTable, type StateSnapshot } from './prestate.js';
-import { OUTCOME_ERROR, OUTCOME_INVALID, OUTCOME_OK, readOutcome } from './results.js';
-import { ABORT, EXECUTED, RECOVER_GATE, Scheduler } from './scheduler.js';
-import { WordReader, WordWriter, writeEnv, writeTransaction } from './tx-codec.js';
+import { OUTCOME_ERROR, OUTCOME_INVALID, OUTCOME_OK, OutcomeCollector } from './results.js';
+import { ABORT, EXECUTED, RECOVER_GATE, Scheduler, TXS_READY } from './scheduler.js';
+import { BlockEncoder } from './tx-codec.js';
 import { ABORT_CAPACITY, ABORT_NEEDS_SEQUENTIAL, ParallelExecutionError } from './types.js';
 import { writeAddress } from './words.js';
 
@@ -73,6 +73,9 @@ export interface ParallelRunStats {
   dependencyAborts: number;
   knownDependencyWaits: number;
   sleeps: number;
+  /** The busiest worker's time in the block, and its waits (for encoding, idle). */
+  workerBusyMs: number;
+  workerWaitMs: number;
   /** Distinct locations in the multi-version memory. */
   locations: number;
   /** Time spent before the workers start (encoding, table upkeep), in the workers, and folding results. */
@@ -102,6 +105,14 @@ type ExecState = BlockState & StateSnapshot;
 
 /** Capacity doublings tried before a block falls back to sequential. */
 const MAX_GROWTH = 3;
+/** Transactions encoded before the workers are told to start, then per chunk. */
+const ENCODE_FIRST = 8;
+const ENCODE_CHUNK = 32;
+/** Locations the main thread decodes per turn while the workers run. */
+const COLLECT_BUDGET = 256;
+
+const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class ParallelExecutor {
   private readonly threads: number;
@@ -116,7 +127,7 @@ export class ParallelExecutor {
   private tableState: ExecState | undefined;
   private version = 0;
   private seq = 0;
-  private readonly blockWriter = new WordWriter(1 << 16);
+  private readonly encoder = new BlockEncoder();
 
   private constructor(private readonly options: ParallelExecutorOptions) {
     this.threads = Math.max(1, options.threads ?? availableParallelism());
@@ -205,7 +216,7 @@ export class ParallelExecutor {
     const totalMs = performance.now() - t0;
     const stats: ParallelRunStats = {
       mode: 'sequential', reason, threads: 1, txs: txs.length, executions: txs.length, reexecutions: 0, validations: 0,
-      validationAborts: 0, dependencyAborts: 0, knownDependencyWaits: 0, sleeps: 0, locations: 0, prepareMs: 0, parallelMs: totalMs,
+      validationAborts: 0, dependencyAborts: 0, knownDependencyWaits: 0, sleeps: 0, workerBusyMs: 0, workerWaitMs: 0, locations: 0, prepareMs: 0, parallelMs: totalMs,
       foldMs: 0, totalMs,
     };
     return { ...result, stats };
@@ -228,32 +239,8 @@ export class ParallelExecutor {
     if (grown) this.allocate();
   }
 
-  private encodeBlock(txs: readonly Transaction[], env: BlockEnv): SharedArrayBuffer {
-    const w = this.blockWriter;
-    const n = txs.length;
-    w.pos = 0;
-    w.ensure(2 + n);
-    w.pos = 2 + n;
-    const index = new Int32Array(2 + n);
-    index[0] = n;
-    index[1] = w.pos;
-    writeEnv(w, env);
-    for (let i = 0; i < n; i++) {
-      index[2 + i] = w.pos;
-      writeTransaction(w, txs[i]);
-    }
-    // Offsets are known only now (the writer may have grown): word i holds index[i].
-    for (let i = 0; i < 2 + n; i++) {
-      w.i32[2 * i] = index[i];
-      w.i32[2 * i + 1] = 0;
-    }
-    return w.w64.buffer as SharedArrayBuffer;
-  }
-
-  private async parallel(state: ExecState, txs: readonly Transaction[], env: BlockEnv, opts: ExecuteOptions, t0: number): Promise<ParallelBlockResult> {
-    const n = txs.length;
-    await this.pool.ensureStarted(this.buffers);
-    this.prepare(state, n);
+  /** Resets the shared per-block state (no worker running). */
+  private resetBlock(n: number, senders: readonly bigint[] | undefined): void {
     const b = this.buffers;
     this.sched.reset(n);
     this.mv.resetBlock();
@@ -266,21 +253,56 @@ export class ParallelExecutor {
       counts[2 * i + 1] = -1;
     }
     new Int32Array(b.senderErrors).fill(0, 0, n);
-    const recover = opts.senders === undefined;
-    if (!recover) {
+    if (senders !== undefined) {
       const w = new BigUint64Array(b.senders);
-      const senders = opts.senders as readonly bigint[];
       for (let i = 0; i < n; i++) writeAddress(w, 3 * i, senders[i]);
       fillPrevSameSender(w, n, this.sched.a, this.sched.prevSameSenderAt);
     }
-    const block = this.encodeBlock(txs, env);
-    const defer = env.fork >= Fork.SpuriousDragon;
+  }
+
+  /**
+   * One block on the workers. The main thread does not wait idle: it posts
+   * the job, encodes the transactions in chunks (workers start on the first
+   * ones), then decodes outcomes and changed locations as they appear,
+   * sleeping 1 ms whenever it has caught up. At the end it only re-decodes
+   * what changed since, folds receipts in order and commits.
+   */
+  private async parallel(state: ExecState, txs: readonly Transaction[], env: BlockEnv, opts: ExecuteOptions, t0: number): Promise<ParallelBlockResult> {
+    const n = txs.length;
+    await this.pool.ensureStarted(this.buffers);
+    this.prepare(state, n);
+    const b = this.buffers;
+    this.resetBlock(n, opts.senders);
+    const block = this.encoder.start(txs, env);
+    const ready = this.sched.a;
+    Atomics.store(ready, TXS_READY, this.encoder.encode(ENCODE_FIRST));
+    const recover = opts.senders === undefined;
+    const job: BlockJob = {
+      seq: ++this.seq, block, recover, workers: this.threads, defer: env.fork >= Fork.SpuriousDragon, profile: opts.profile === true,
+      fault: opts.fault,
+    };
     const t1 = performance.now();
-    const job = { seq: ++this.seq, block, recover, workers: this.threads, defer, profile: opts.profile === true, fault: opts.fault };
-    const workerStats = await this.pool.runBlock(job, b, this.options.blockTimeoutMs ?? 120_000);
+    let settled = false;
+    const running = this.pool.runBlock(job, b, this.options.blockTimeoutMs ?? 120_000);
+    const stopped = running.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    while (!this.encoder.done) {
+      Atomics.store(ready, TXS_READY, this.encoder.encode(ENCODE_CHUNK));
+      Atomics.notify(ready, TXS_READY);
+    }
+    const executed = (tx: number) => Atomics.load(ready, this.sched.statusAt + tx);
+    const outcomes = new OutcomeCollector(b.results, b.resultIndex, n, executed, EXECUTED);
+    const changes = new ChangeCollector(this.mv, this.table as PreStateTable, state, env.coinbase);
+    while (!settled && !process.env.ML_NOPOLL) {
+      const busy = changes.step(COLLECT_BUDGET) || outcomes.step();
+      await (busy ? immediate() : Promise.race([stopped, delay(1)]));
+    }
+    const workerStats = await running;
     const t2 = performance.now();
-    if (recover && Atomics.load(this.sched.a, RECOVER_GATE) === 2) throw firstRecoveryError(txs, env, new Int32Array(b.senderErrors));
-    const result = this.fold(state, txs, env);
+    if (recover && Atomics.load(ready, RECOVER_GATE) === 2) throw firstRecoveryError(txs, env, new Int32Array(b.senderErrors));
+    const result = this.fold(state, txs, env, outcomes, changes);
     const t3 = performance.now();
     const stats = sumStats(workerStats, n, this.threads);
     stats.locations = this.mv.locationCount();
@@ -294,52 +316,39 @@ export class ParallelExecutor {
   }
 
   /**
-   * Reads the winning incarnation of every transaction in order for the
-   * receipts, and the block's changes from the multi-version memory. Commits
-   * to `state` — up to the first invalid transaction, like the sequential
-   * executor, when there is one.
+   * Folds the winning incarnations' receipts in order and commits the
+   * block's changes to `state` — up to the first invalid transaction, like
+   * the sequential executor, when there is one.
    */
-  private fold(state: ExecState, txs: readonly Transaction[], env: BlockEnv): BlockResult {
-    const b = this.buffers;
-    const idx = new Int32Array(b.resultIndex);
-    const reader = new WordReader(b.results);
+  private fold(state: ExecState, txs: readonly Transaction[], env: BlockEnv, outcomes: OutcomeCollector, changes: ChangeCollector): BlockResult {
+    const n = txs.length;
     const fold = new BlockFold();
-    for (let i = 0; i < txs.length; i++) {
-      if (this.sched.status(i) !== EXECUTED || idx[3 * i + 2] !== this.sched.incarnation(i)) {
-        throw new BlockFailure(`transaction ${i} has no result for its final incarnation`, ABORT_NEEDS_SEQUENTIAL);
-      }
+    for (let i = 0; i < n; i++) {
+      const o = outcomes.final(i);
+      if (o === undefined) throw new BlockFailure(`transaction ${i} has no result for its final incarnation`, ABORT_NEEDS_SEQUENTIAL);
       let invalid: BlockExecutionError | undefined;
       try {
         checkGasAllowance(txs[i], env, fold.gasUsed, i);
       } catch (err) {
         invalid = err as BlockExecutionError;
       }
-      reader.pos = idx[3 * i];
-      const o = invalid === undefined ? readOutcome(reader) : undefined;
-      if (o?.kind === OUTCOME_ERROR) throw new BlockFailure(`transaction ${i}: ${o.message}`, ABORT_NEEDS_SEQUENTIAL);
-      if (o?.kind === OUTCOME_INVALID) invalid = new BlockExecutionError(i, o.error);
+      if (invalid === undefined && o.kind === OUTCOME_ERROR) throw new BlockFailure(`transaction ${i}: ${o.message}`, ABORT_NEEDS_SEQUENTIAL);
+      if (invalid === undefined && o.kind === OUTCOME_INVALID) invalid = new BlockExecutionError(i, o.error);
       if (invalid !== undefined) {
-        this.commit(state, env, i);
+        this.commit(state, changes.finish(i, n));
         throw invalid;
       }
-      if (o?.kind === OUTCOME_OK) fold.addReceipt(o.result);
+      if (o.kind === OUTCOME_OK) fold.addReceipt(o.result);
     }
     const result = fold.finish();
-    const changes = this.commit(state, env, txs.length);
-    return { ...result, changes };
+    const all = changes.finish(n, n);
+    this.commit(state, all);
+    return { ...result, changes: all };
   }
 
-  /** Collects the changes of transactions [0, upTo) and commits them to the state and the shared table. */
-  private commit(state: ExecState, env: BlockEnv, upTo: number): StateChanges {
-    const t0 = performance.now();
-    const changes = collectChanges(this.mv, this.table as PreStateTable, state, env.coinbase, upTo);
-    const t1 = performance.now();
+  private commit(state: ExecState, changes: StateChanges): void {
     state.apply(changes);
-    const t2 = performance.now();
     this.syncTable(state, changes);
-    const t3 = performance.now();
-    if (process.env.ML_DEBUG) console.log(`collect ${(t1 - t0).toFixed(2)} apply ${(t2 - t1).toFixed(2)} table ${(t3 - t2).toFixed(2)} changes ${changes.size}`);
-    return changes;
   }
 
   private profile(n: number): BlockProfile {
@@ -425,7 +434,7 @@ function runWith(
 function sumStats(ws: WorkerStats[], n: number, threads: number): ParallelRunStats {
   const s: ParallelRunStats = {
     mode: 'parallel', threads, txs: n, executions: 0, reexecutions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0,
-    knownDependencyWaits: 0, sleeps: 0, locations: 0, prepareMs: 0, parallelMs: 0, foldMs: 0, totalMs: 0,
+    knownDependencyWaits: 0, sleeps: 0, workerBusyMs: 0, workerWaitMs: 0, locations: 0, prepareMs: 0, parallelMs: 0, foldMs: 0, totalMs: 0,
   };
   for (const w of ws) {
     s.executions += w.executions;
@@ -434,6 +443,10 @@ function sumStats(ws: WorkerStats[], n: number, threads: number): ParallelRunSta
     s.dependencyAborts += w.dependencyAborts;
     s.knownDependencyWaits += w.knownDependencyWaits;
     s.sleeps += w.sleeps;
+    if (w.busyMs > s.workerBusyMs) {
+      s.workerBusyMs = w.busyMs;
+      s.workerWaitMs = w.waitMs;
+    }
   }
   s.reexecutions = s.executions - n;
   return s;

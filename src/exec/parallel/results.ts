@@ -79,3 +79,55 @@ export function readOutcome(r: WordReader): Outcome {
   if (contractAddress !== undefined) result.contractAddress = contractAddress;
   return { kind: OUTCOME_OK, result };
 }
+
+/**
+ * The main thread's copy of each transaction's latest outcome, decoded
+ * while the workers run (`step`) and checked against the final incarnations
+ * at the end (`finish`): a transaction that ran again is decoded again.
+ */
+export class OutcomeCollector {
+  private readonly decodedInc: Int32Array;
+  private readonly outcomes: (Outcome | undefined)[];
+  private readonly reader: WordReader;
+  private readonly index: Int32Array;
+
+  constructor(
+    results: SharedArrayBuffer,
+    resultIndex: SharedArrayBuffer,
+    private readonly n: number,
+    /** The scheduler's status word of a transaction: incarnation * 4 + status. */
+    private readonly statusWord: (tx: number) => number,
+    private readonly executed: number,
+  ) {
+    this.decodedInc = new Int32Array(n).fill(-1);
+    this.outcomes = new Array(n);
+    this.reader = new WordReader(results);
+    this.index = new Int32Array(resultIndex);
+  }
+
+  /** Decodes outcomes of executed transactions not decoded at their current incarnation. */
+  step(): boolean {
+    let work = false;
+    for (let i = 0; i < this.n; i++) if (this.refresh(i)) work = true;
+    return work;
+  }
+
+  private refresh(i: number): boolean {
+    const word = this.statusWord(i);
+    if ((word & 3) !== this.executed) return false;
+    const inc = word >>> 2;
+    if (this.decodedInc[i] === inc || this.index[3 * i + 2] !== inc) return false;
+    this.reader.pos = this.index[3 * i];
+    this.outcomes[i] = readOutcome(this.reader);
+    this.decodedInc[i] = inc;
+    return true;
+  }
+
+  /** Transaction i's final outcome (all workers stopped), or undefined if it has none. */
+  final(i: number): Outcome | undefined {
+    this.refresh(i);
+    const word = this.statusWord(i);
+    if ((word & 3) !== this.executed || this.decodedInc[i] !== word >>> 2) return undefined;
+    return this.outcomes[i];
+  }
+}

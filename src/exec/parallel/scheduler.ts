@@ -54,6 +54,8 @@ export const RECOVER_IDX = 9;
 export const RECOVER_DONE = 10;
 /** Sender recovery: 1 once the known-dependency table is filled and execution may start. */
 export const RECOVER_GATE = 11;
+/** Transactions the main thread has encoded so far (it encodes while workers start). */
+export const TXS_READY = 12;
 const HEADER = 16;
 
 /** Int32 words a scheduler for `capacity` transactions needs. */
@@ -67,7 +69,7 @@ const IDLE_SLEEP_MS = 50;
 export class Scheduler {
   readonly a: Int32Array;
   readonly capacity: number;
-  private readonly statusAt: number;
+  readonly statusAt: number;
   private readonly depLockAt: number;
   private readonly depHeadAt: number;
   private readonly depNextAt: number;

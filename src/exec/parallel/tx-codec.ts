@@ -222,3 +222,69 @@ export function readEnv(r: WordReader): BlockEnv {
     blockHash: (n: bigint) => (n >= first && n < number ? hashes[Number(n - first)] : undefined),
   };
 }
+
+/** Words `writeTransaction` takes for `tx` (so a block's buffer is sized once, before workers see it). */
+export function txWords(tx: Transaction): number {
+  let n = 1 + 1 + (tx.chainId === undefined ? 0 : 4) + 20 + 1 + (tx.to === undefined ? 0 : 3) + 4;
+  n += 1 + ((tx.data.length + 7) >> 3);
+  n += 1;
+  for (const e of tx.accessList) n += 4 + 4 * e.storageKeys.length;
+  n += 4 + 1 + 5 * tx.blobVersionedHashes.length;
+  n += 1 + 23 * tx.authorizationList.length;
+  return n + 12;
+}
+
+/** Words `writeEnv` takes. */
+export function envWords(env: BlockEnv): number {
+  const hashes = env.number > 256n ? 256 : Number(env.number);
+  return 1 + 12 + 3 + 24 + 1 + 4 + 5 * hashes;
+}
+
+/**
+ * Encodes a block into one shared buffer, in chunks: the workers start on
+ * the first transactions while the main thread encodes the rest, and wait
+ * (rarely: encoding is ~20x faster than executing) for any not yet there.
+ * Layout: word 0 = n, word 1 = environment offset, words 2.. = transaction
+ * offsets, then the environment and the transactions.
+ */
+export class BlockEncoder {
+  private readonly w = new WordWriter(1 << 16);
+  private txs: readonly Transaction[] = [];
+  private next = 0;
+
+  /** Sizes the buffer, writes the header and the environment; returns the buffer (stable until the next block). */
+  start(txs: readonly Transaction[], env: BlockEnv): SharedArrayBuffer {
+    const n = txs.length;
+    let words = 2 + n + envWords(env);
+    for (const tx of txs) words += txWords(tx);
+    const w = this.w;
+    w.pos = 0;
+    w.ensure(words);
+    this.txs = txs;
+    this.next = 0;
+    w.i32[0] = n;
+    w.i32[1] = 0;
+    w.pos = 2 + n;
+    w.i32[2] = w.pos;
+    w.i32[3] = 0;
+    writeEnv(w, env);
+    return w.w64.buffer as SharedArrayBuffer;
+  }
+
+  /** Encodes up to `count` more transactions; returns how many are encoded in all. */
+  encode(count: number): number {
+    const w = this.w;
+    const end = Math.min(this.txs.length, this.next + count);
+    for (let i = this.next; i < end; i++) {
+      w.i32[2 * (2 + i)] = w.pos;
+      w.i32[2 * (2 + i) + 1] = 0;
+      writeTransaction(w, this.txs[i]);
+    }
+    this.next = end;
+    return end;
+  }
+
+  get done(): boolean {
+    return this.next >= this.txs.length;
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * `multilane replay <block-dir>...`: re-executes real mainnet blocks
+ * sequentially and on the parallel executor, checks them against their
+ * headers and against each other, and prints a table of timings. Thin:
+ * flags in, src/replay does the work.
+ */
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ParallelExecutor } from '../exec/parallel/executor.js';
+import { Fork } from '../primitives/fork.js';
+import { findBlockDirs, ReplayInputError } from '../replay/fixture.js';
+import { mgasPerSec, replayBlock, replayTotals, reportForkName, type BlockReport, type ReplayTotals } from '../replay/replay.js';
+import { EXIT_FAILED, EXIT_OK, intFlag, STDIO, UsageError, withUsage, type Io } from './usage.js';
+
+export const REPLAY_USAGE = `usage: multilane replay <block-dir>... [options]
+
+Re-executes mainnet blocks given as directories of block.json, pre_state.json,
+bytecodes.json and block_hashes.json (.json or .json.gz), or a directory of
+such directories (e.g. ../shared/fixtures/mainnet). Each block runs once as
+the reference (sequential; gas used, logs bloom and, from Byzantium, the
+receipts root checked against the header), then --runs times sequentially and
+--runs times on the parallel executor, which must agree exactly with the
+reference (receipts and state changes). Times are medians of execution alone:
+loading and sender recovery are reported apart. Exits 1 if a block fails.
+
+options:
+  --threads N        parallel executor threads (default: ${availableParallelism()}, the cores)
+  --sequential       no parallel runs
+  --force-parallel   run every block in parallel, even those the executor would
+                     run sequentially (too few transactions)
+  --runs N           timed runs per mode; the median is reported (default 3)
+  --json             print one JSON object on stdout:
+                     {blocks: [{number, fork, txs, ok, gasUsed, seqMs, parMs, speedup, mismatch?}], ok}
+  --no-progress      no progress line on stderr
+  -h, --help         this text`;
+
+export async function replayCommand(argv: string[], io: Io = STDIO): Promise<number> {
+  return withUsage('replay', io, () => run(argv, io));
+}
+
+interface Flags {
+  paths: string[];
+  threads?: number;
+  forceParallel: boolean;
+  runs: number;
+  json: boolean;
+  progress: boolean;
+}
+
+function parseFlags(argv: string[]): Flags | undefined {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      threads: { type: 'string' },
+      sequential: { type: 'boolean' },
+      'force-parallel': { type: 'boolean' },
+      runs: { type: 'string' },
+      json: { type: 'boolean' },
+      'no-progress': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return undefined;
+  if (positionals.length === 0) throw new UsageError('give at least one block directory');
+  if (values.sequential && (values.threads !== undefined || values['force-parallel'])) {
+    throw new UsageError('--sequential runs no parallel executor: drop --threads / --force-parallel');
+  }
+  return {
+    paths: positionals,
+    threads: values.sequential ? undefined : (intFlag('--threads', values.threads, 1) ?? availableParallelism()),
+    forceParallel: values['force-parallel'] ?? false,
+    runs: intFlag('--runs', values.runs, 1) ?? 3,
+    json: values.json ?? false,
+    progress: !values['no-progress'],
+  };
+}
+
+async function run(argv: string[], io: Io): Promise<number> {
+  const flags = parseFlags(argv);
+  if (flags === undefined) {
+    io.out(`${REPLAY_USAGE}\n`);
+    return EXIT_OK;
+  }
+  let dirs: string[];
+  try {
+    dirs = findBlockDirs(flags.paths);
+  } catch (e) {
+    if (e instanceof ReplayInputError) throw new UsageError(e.message);
+    throw e;
+  }
+  const started = performance.now();
+  const executor = flags.threads === undefined ? undefined : await ParallelExecutor.create({ threads: flags.threads });
+  const reports: BlockReport[] = [];
+  try {
+    for (const [i, dir] of dirs.entries()) {
+      if (flags.progress) progress(i, dirs.length, dir, started);
+      reports.push(await replayBlock(dir, { runs: flags.runs, executor, forceParallel: flags.forceParallel }));
+    }
+  } finally {
+    if (flags.progress) clearProgress();
+    await executor?.close();
+  }
+  const ok = reports.every((r) => r.ok);
+  if (flags.json) io.out(`${JSON.stringify({ blocks: reports.map(blockJson), ok })}\n`);
+  else io.out(`${table(reports, flags)}\n${footer(reports, (performance.now() - started) / 1000)}\n`);
+  return ok ? EXIT_OK : EXIT_FAILED;
+}
+
+const TTY = process.stderr.isTTY === true;
+let lastProgress = 0;
+
+/** Progress on stderr: a rewritten line on a terminal, a line every ten seconds otherwise (CI logs). */
+function progress(i: number, total: number, dir: string, started: number): void {
+  const now = performance.now();
+  if (!TTY && now - lastProgress < 10_000) return;
+  lastProgress = now;
+  const line = `replay: block ${i + 1}/${total} (${dir}), ${((now - started) / 1000).toFixed(0)} s`;
+  process.stderr.write(TTY ? `\r${line}\x1b[K` : `${line}\n`);
+}
+
+function clearProgress(): void {
+  if (TTY) process.stderr.write('\r\x1b[K');
+}
+
+function round(x: number | undefined, digits: number): number | null {
+  return x === undefined ? null : Number(x.toFixed(digits));
+}
+
+/** One block in the --json report. */
+function blockJson(r: BlockReport): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    number: Number(r.number),
+    fork: reportForkName(r),
+    txs: r.txs,
+    ok: r.ok,
+    gasUsed: Number(r.gasUsed),
+    seqMs: round(r.seqMs, 3),
+    parMs: round(r.parMs, 3),
+    speedup: round(r.speedup, 3),
+  };
+  if (r.parallelMode !== undefined) out.parallelMode = r.parallelMode;
+  if (!r.receiptsChecked) out.receiptsChecked = false;
+  if (r.mismatch !== undefined) out.mismatch = r.mismatch;
+  return out;
+}
+
+const COLUMNS = ['block', 'fork', 'txs', 'Mgas', 'seq ms', 'par ms', 'speedup', 'seq Mgas/s', 'par Mgas/s', 'ok'];
+
+function fixed(x: number | undefined, digits: number): string {
+  return x === undefined ? '-' : x.toFixed(digits);
+}
+
+function blockRow(r: BlockReport): string[] {
+  const ok = r.ok ? (r.receiptsChecked ? 'ok' : 'ok*') : 'FAIL';
+  return [
+    String(r.number),
+    reportForkName(r),
+    String(r.txs),
+    fixed(Number(r.gasUsed) / 1e6, 2),
+    fixed(r.seqMs, 1),
+    fixed(r.parMs, 1),
+    r.speedup === undefined ? '-' : `${r.speedup.toFixed(2)}x`,
+    r.seqMs === undefined ? '-' : mgasPerSec(r.gasUsed, r.seqMs).toFixed(0),
+    r.parMs === undefined ? '-' : mgasPerSec(r.gasUsed, r.parMs).toFixed(0),
+    ok,
+  ];
+}
+
+function totalRow(label: string, t: ReplayTotals): string[] {
+  return [
+    label,
+    '',
+    String(t.txs),
+    fixed(Number(t.gasUsed) / 1e6, 2),
+    fixed(t.seqMs, 1),
+    fixed(t.parMs, 1),
+    t.speedup === undefined ? '-' : `${t.speedup.toFixed(2)}x`,
+    t.seqMgasPerSec.toFixed(0),
+    fixed(t.parMgasPerSec, 0),
+    `${t.ok}/${t.blocks}`,
+  ];
+}
+
+/** The per-block table with a total row, and one over the post-merge blocks when there are some. */
+function table(reports: readonly BlockReport[], flags: Flags): string {
+  const rows = reports.map(blockRow);
+  const totals: string[][] = [totalRow('total', replayTotals(reports))];
+  const postMerge = reports.filter((r) => r.fork !== undefined && r.fork >= Fork.Paris);
+  if (postMerge.length > 0 && postMerge.length < reports.length) totals.push(totalRow('post-merge', replayTotals(postMerge)));
+  const all = [COLUMNS, ...rows, ...totals];
+  const width = COLUMNS.map((_, c) => Math.max(...all.map((row) => row[c].length)));
+  // Text columns left-aligned, numbers right-aligned.
+  const line = (row: string[]): string => row.map((cell, c) => (c === 1 || c === 9 ? cell.padEnd(width[c]) : cell.padStart(width[c]))).join('  ').trimEnd();
+  const rule = width.map((w) => '-'.repeat(w)).join('  ');
+  const mode = flags.threads === undefined ? 'sequential only' : `parallel on ${flags.threads} thread${flags.threads === 1 ? '' : 's'}${flags.forceParallel ? ', forced' : ''}`;
+  return [`replay: median of ${flags.runs} run${flags.runs === 1 ? '' : 's'}, execution only; ${mode}`, line(COLUMNS), rule, ...rows.map(line), rule, ...totals.map(line)].join('\n');
+}
+
+function footer(reports: readonly BlockReport[], seconds: number): string {
+  const lines: string[] = [];
+  if (reports.some((r) => r.ok && !r.receiptsChecked)) lines.push('* gas used and logs bloom checked; receipts root not: pre-Byzantium receipts embed intermediate state roots, which need the full state');
+  let load = 0;
+  let recover = 0;
+  for (const r of reports) {
+    load += r.loadMs ?? 0;
+    recover += r.recoverMs ?? 0;
+  }
+  lines.push(`not in the times: loading ${load.toFixed(0)} ms, sender recovery ${recover.toFixed(0)} ms`);
+  const failed = reports.filter((r) => !r.ok);
+  if (failed.length > 0) {
+    lines.push('', 'failures:');
+    for (const r of failed) lines.push(`  block ${r.number} (${r.dir})`, `      ${r.mismatch ?? 'failed'}`);
+  }
+  lines.push('', `replay: ${reports.length} block${reports.length === 1 ? '' : 's'}: ${reports.length - failed.length} passed, ${failed.length} failed (${seconds.toFixed(1)} s)`);
+  return lines.join('\n');
+}

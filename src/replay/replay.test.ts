@@ -1,0 +1,153 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { FIXTURES } from '../block/testing.js';
+import { ParallelExecutor } from '../exec/parallel/executor.js';
+import { Fork } from '../primitives/fork.js';
+import { addressToHex } from '../primitives/hex.js';
+import { BEACON_ROOTS_ADDRESS } from '../block/system.js';
+import { MemoryState } from '../state/memory-state.js';
+import { AbsentReadRecorder, describeAbsentReads } from './absent-reads.js';
+import { compareRuns, PRE_BYZANTIUM_NOTE } from './check.js';
+import { findBlockDirs, loadReplayBlock, ReplayInputError } from './fixture.js';
+import { replayBlock, replayLoaded, replayTotals } from './replay.js';
+import { prepareBlock, runSequential } from './run.js';
+
+const MAINNET = join(FIXTURES, 'mainnet');
+const skip = !existsSync(MAINNET);
+/** Small blocks: Frontier (1 tx), Petersburg (3 txs, receipts root checked), Cancun (24 txs, withdrawals, no beacon-roots contract). */
+const FRONTIER = join(MAINNET, '46147');
+const PETERSBURG = join(MAINNET, '9068998');
+const CANCUN = join(MAINNET, '19923400');
+
+test('small mainnet blocks replay sequentially to their headers', { skip }, async () => {
+  const reports = [];
+  for (const dir of [FRONTIER, PETERSBURG, CANCUN]) reports.push(await replayBlock(dir, { runs: 1 }));
+  for (const r of reports) {
+    assert.equal(r.ok, true, `${r.dir}: ${r.mismatch}`);
+    assert.ok(r.seqMs !== undefined && r.seqMs >= 0);
+    assert.equal(r.parMs, undefined);
+  }
+  assert.deepEqual(reports.map((r) => [r.number, r.fork, r.txs]), [
+    [46147n, Fork.Frontier, 1],
+    [9068998n, Fork.Petersburg, 3],
+    [19923400n, Fork.Cancun, 24],
+  ]);
+  // Before Byzantium the receipts root is not checked, and the report says so.
+  assert.equal(reports[0].receiptsChecked, false);
+  assert.equal(reports[0].note, PRE_BYZANTIUM_NOTE);
+  assert.equal(reports[1].receiptsChecked, true);
+  const totals = replayTotals(reports);
+  assert.equal(totals.ok, 3);
+  assert.equal(totals.gasUsed, 21000n + 3575534n + 1624049n);
+});
+
+test('the parallel executor agrees with the sequential reference', { skip }, async () => {
+  const executor = await ParallelExecutor.create({ threads: 2 });
+  try {
+    const r = await replayBlock(CANCUN, { runs: 2, executor, forceParallel: true });
+    assert.equal(r.ok, true, r.mismatch);
+    assert.equal(r.parallelMode, 'parallel');
+    assert.ok(r.parMs !== undefined && r.speedup !== undefined && r.speedup > 0);
+  } finally {
+    await executor.close();
+  }
+});
+
+test('runs are compared receipt by receipt and account by account', { skip }, () => {
+  const rb = loadReplayBlock(CANCUN);
+  const run = () => {
+    const state = rb.pre.clone();
+    return runSequential(rb, state, prepareBlock(rb, state));
+  };
+  const a = run();
+  const b = run();
+  assert.equal(compareRuns(a, b), undefined);
+  b.receipts[5] = { ...b.receipts[5], gasUsed: b.receipts[5].gasUsed + 1n };
+  assert.match(compareRuns(a, b)!, /^transaction 5: gas used/);
+  const c = run();
+  const [address, change] = [...c.changes][0];
+  c.changes.set(address, { ...change, balance: change.balance + 1n });
+  assert.match(compareRuns(a, c)!, new RegExp(`^${addressToHex(address)}: balance`));
+});
+
+test('an account missing from the pre-state is reported as such, with its address', { skip }, async () => {
+  const rb = loadReplayBlock(CANCUN);
+  const sender = rb.senders[3];
+  rb.pre.deleteAccount(sender);
+  const listed = new Set(rb.preAddresses);
+  listed.delete(sender);
+  const r = await replayLoaded({ ...rb, preAddresses: listed }, { runs: 1 });
+  assert.equal(r.ok, false);
+  assert.ok(r.absentReads?.some((a) => a.address === sender && a.tx === 3), JSON.stringify(r.absentReads, (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v)));
+  assert.match(r.mismatch!, new RegExp(`^pre-state lacks account\\(s\\) the block read: .*${addressToHex(sender)} \\(tx 3\\)`));
+});
+
+test('the absent beacon-roots contract and absent withdrawal recipients are not suspects', { skip }, () => {
+  const rb = loadReplayBlock(CANCUN);
+  const recipients = (rb.block.withdrawals ?? []).map((w) => w.address).filter((a) => !rb.preAddresses.has(a));
+  assert.ok(recipients.length > 0, 'the block credits accounts pre_state.json lacks');
+  assert.equal(rb.pre.getAccount(BEACON_ROOTS_ADDRESS), undefined);
+  const state = rb.pre.clone();
+  const env = prepareBlock(rb, state);
+  const recorder = new AbsentReadRecorder(state, rb.preAddresses);
+  runSequential(rb, state, env, recorder);
+  const suspects = new Set(recorder.reads().map((r) => r.address));
+  for (const a of [BEACON_ROOTS_ADDRESS, ...recipients]) assert.ok(!suspects.has(a), addressToHex(a));
+  assert.ok(recipients.every((a) => state.getAccount(a) !== undefined), 'credited as new accounts');
+});
+
+test('the recorder notes reads of unlisted, unwritten addresses, once, with the transaction reading first', () => {
+  const inner = new MemoryState();
+  inner.setAccount(0xa1n, { balance: 5n });
+  const recorder = new AbsentReadRecorder(inner, new Set([0xa1n]), new Set([0xeen]));
+  assert.equal(recorder.getAccount(0xa1n)?.balance, 5n);
+  assert.equal(recorder.getAccount(0xeen), undefined); // exempt
+  recorder.apply(new Map([[0xb2n, { deleted: false, storageCleared: false, nonce: 0n, balance: 1n, storage: new Map() }]]));
+  assert.equal(recorder.getAccount(0xb2n)?.balance, 1n); // written by the block: not absent
+  assert.equal(recorder.getStorage(0xc3n, 1n), 0n); // tx 1 reads an unlisted account
+  recorder.apply(new Map());
+  assert.equal(recorder.getAccount(0xc3n), undefined);
+  assert.equal(recorder.getAccount(0xd4n), undefined); // tx 2
+  assert.deepEqual(recorder.reads(), [
+    { address: 0xc3n, tx: 1 },
+    { address: 0xd4n, tx: 2 },
+  ]);
+  assert.equal(describeAbsentReads(recorder.reads(), 1), `${addressToHex(0xc3n)} (tx 1) and 1 more`);
+});
+
+function copyBlock(from: string, edit: (name: string, json: any) => any): string {
+  const dir = mkdtempSync(join(tmpdir(), 'replay-'));
+  for (const name of ['block', 'pre_state', 'bytecodes', 'block_hashes']) {
+    const json = JSON.parse(gunzipSync(readFileSync(join(from, `${name}.json.gz`))).toString('utf8'));
+    writeFileSync(join(dir, `${name}.json`), JSON.stringify(edit(name, json)));
+  }
+  return dir;
+}
+
+test('code the pre-state names but bytecodes.json lacks is an error naming the account and the hash', { skip }, async () => {
+  const pre = JSON.parse(gunzipSync(readFileSync(join(PETERSBURG, 'pre_state.json.gz'))).toString('utf8'));
+  const [address, account] = Object.entries(pre as Record<string, { code_hash?: string }>).find(([, a]) => a.code_hash)!;
+  const hash = account.code_hash!.toLowerCase();
+  const dir = copyBlock(PETERSBURG, (name, json) => {
+    if (name === 'bytecodes') delete json[hash];
+    return json;
+  });
+  assert.throws(() => loadReplayBlock(dir), (e: Error) => e instanceof ReplayInputError && e.message.includes(address.toLowerCase()) && e.message.includes(hash));
+  const r = await replayBlock(dir);
+  assert.equal(r.ok, false);
+  assert.equal(r.number, -1n); // a temp dir is not named by a block number
+  assert.match(r.mismatch!, /bad pre-state: account 0x[0-9a-f]{40} has code hash 0x[0-9a-f]{64}, which bytecodes.json lacks/);
+});
+
+test('block directories: one block, or a directory of them sorted by number; anything else is an error', { skip }, () => {
+  assert.deepEqual(findBlockDirs([CANCUN]), [CANCUN]);
+  const all = findBlockDirs([MAINNET]);
+  assert.ok(all.length >= 50);
+  assert.equal(all[0], FRONTIER);
+  assert.throws(() => findBlockDirs([join(MAINNET, 'nope')]), /no such directory/);
+  assert.throws(() => findBlockDirs([mkdtempSync(join(tmpdir(), 'replay-empty-'))]), /no block\.json here/);
+});

@@ -1,0 +1,207 @@
+/**
+ * Replaying real mainnet blocks: each block once as the reference (the
+ * sequential executor, reads recorded, results checked against the header),
+ * then `runs` timed runs sequentially and `runs` on the parallel executor,
+ * every run on a fresh clone of the pre-state. Reported times are medians;
+ * every parallel run must equal the reference exactly.
+ *
+ * @example
+ * const executor = await ParallelExecutor.create({ threads: 2 });
+ * const report = await replayBlock('../shared/fixtures/mainnet/19933612', { runs: 3, executor });
+ * await executor.close();
+ * console.log(report.ok, report.seqMs, report.parMs);
+ */
+import type { ParallelExecutor } from '../exec/parallel/executor.js';
+import { Fork, forkName } from '../primitives/fork.js';
+import { AbsentReadRecorder, describeAbsentReads, type AbsentRead } from './absent-reads.js';
+import { checkHeader, compareRuns, PRE_BYZANTIUM_NOTE } from './check.js';
+import { loadReplayBlock, ReplayInputError, type ReplayBlock } from './fixture.js';
+import { prepareBlock, runParallel, runSequential, type BlockRun } from './run.js';
+
+export interface ReplayOptions {
+  /** Timed runs per mode; the median is reported (default 3). */
+  runs?: number;
+  /** The parallel executor to compare with; none: sequential only. */
+  executor?: ParallelExecutor;
+  /** Run every block in parallel, even those the executor would run sequentially. */
+  forceParallel?: boolean;
+}
+
+export interface BlockReport {
+  dir: string;
+  number: bigint;
+  /** Undefined when the block could not be loaded. */
+  fork?: Fork;
+  txs: number;
+  gasUsed: bigint;
+  ok: boolean;
+  /** Median ms of the timed sequential runs (execution only). */
+  seqMs?: number;
+  /** Median ms of the parallel runs. */
+  parMs?: number;
+  /** seqMs / parMs. */
+  speedup?: number;
+  loadMs?: number;
+  recoverMs?: number;
+  /** False before Byzantium (see note). */
+  receiptsChecked: boolean;
+  note?: string;
+  /** What went wrong, when not ok. */
+  mismatch?: string;
+  /** A failed block's reads of accounts pre_state.json does not list. */
+  absentReads?: AbsentRead[];
+  /** How the executor ran the block (its own choice unless forced), and what it redid. */
+  parallelMode?: 'parallel' | 'sequential';
+  reexecutions?: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** A block number from a directory named by one (for blocks that do not load). */
+function numberFromDir(dir: string): bigint {
+  const m = /(\d+)\/?$/.exec(dir);
+  return m === null ? -1n : BigInt(m[1]);
+}
+
+/** Loads and replays one block directory; never throws for bad input (it becomes the report's mismatch). */
+export async function replayBlock(dir: string, options: ReplayOptions = {}): Promise<BlockReport> {
+  let rb: ReplayBlock;
+  try {
+    rb = loadReplayBlock(dir);
+  } catch (e) {
+    if (!(e instanceof ReplayInputError)) throw e;
+    return { dir, number: numberFromDir(dir), txs: 0, gasUsed: 0n, ok: false, receiptsChecked: false, mismatch: e.message };
+  }
+  return replayLoaded(rb, options);
+}
+
+/** Replays a loaded block. */
+export async function replayLoaded(rb: ReplayBlock, options: ReplayOptions = {}): Promise<BlockReport> {
+  const report: BlockReport = {
+    dir: rb.dir,
+    number: rb.number,
+    fork: rb.fork,
+    txs: rb.block.transactions.length,
+    gasUsed: rb.block.header.gasUsed,
+    ok: false,
+    loadMs: rb.loadMs,
+    recoverMs: rb.recoverMs,
+    receiptsChecked: rb.fork >= Fork.Byzantium,
+  };
+  if (!report.receiptsChecked) report.note = PRE_BYZANTIUM_NOTE;
+  const reference = referenceRun(rb, report);
+  if (reference === undefined) return report;
+
+  const runs = Math.max(1, options.runs ?? 3);
+  const seq: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const state = rb.pre.clone();
+    const run = runSequential(rb, state, prepareBlock(rb, state));
+    if (!agrees(report, 'a repeated sequential run', reference, run)) return report;
+    seq.push(run.ms);
+  }
+  report.seqMs = median(seq);
+  if (options.executor !== undefined && !(await parallelRuns(rb, reference, runs, options, report))) return report;
+  report.ok = true;
+  return report;
+}
+
+/** The recorded, header-checked sequential run; undefined (with the report's mismatch set) when it fails. */
+function referenceRun(rb: ReplayBlock, report: BlockReport): BlockRun | undefined {
+  const state = rb.pre.clone();
+  const env = prepareBlock(rb, state);
+  const recorder = new AbsentReadRecorder(state, rb.preAddresses);
+  let problems: string[];
+  let run: BlockRun | undefined;
+  try {
+    run = runSequential(rb, state, env, recorder);
+    problems = checkHeader(rb, run);
+  } catch (e) {
+    problems = [`execution failed: ${(e as Error).message}`];
+  }
+  if (problems.length === 0) return run;
+  const absent = recorder.reads();
+  // A read of an account the pre-state does not list is the likeliest cause: name it first.
+  const suspects = absent.length === 0 ? '' : `pre-state lacks account(s) the block read: ${describeAbsentReads(absent)}; then: `;
+  report.mismatch = `${suspects}${problems.join('; ')}`;
+  if (absent.length > 0) report.absentReads = absent;
+  return undefined;
+}
+
+/** Records a difference between two runs as the report's mismatch; true when they agree. */
+function agrees(report: BlockReport, what: string, want: BlockRun, got: BlockRun): boolean {
+  const d = compareRuns(want, got);
+  if (d === undefined) return true;
+  report.mismatch = `${what} differs from the sequential reference: ${d}`;
+  return false;
+}
+
+async function parallelRuns(rb: ReplayBlock, reference: BlockRun, runs: number, options: ReplayOptions, report: BlockReport): Promise<boolean> {
+  const par: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const state = rb.pre.clone();
+    let run: BlockRun;
+    try {
+      run = await runParallel(rb, state, prepareBlock(rb, state), options.executor!, { forceParallel: options.forceParallel });
+    } catch (e) {
+      report.mismatch = `parallel run failed: ${(e as Error).message}`;
+      return false;
+    }
+    if (!agrees(report, `parallel run ${i + 1}`, reference, run)) return false;
+    par.push(run.ms);
+    report.parallelMode = run.stats?.mode;
+    report.reexecutions = Math.max(report.reexecutions ?? 0, run.stats?.reexecutions ?? 0);
+  }
+  report.parMs = median(par);
+  report.speedup = report.seqMs! / report.parMs;
+  return true;
+}
+
+/** Totals over blocks: gas, summed median times, Mgas/s and the speedup of the sums. */
+export interface ReplayTotals {
+  blocks: number;
+  ok: number;
+  txs: number;
+  gasUsed: bigint;
+  seqMs: number;
+  parMs?: number;
+  speedup?: number;
+  seqMgasPerSec: number;
+  parMgasPerSec?: number;
+}
+
+/** Totals over the blocks that replayed (`ok`); `blocks` counts them all. */
+export function replayTotals(reports: readonly BlockReport[]): ReplayTotals {
+  const done = reports.filter((r) => r.ok);
+  const t: ReplayTotals = { blocks: reports.length, ok: done.length, txs: 0, gasUsed: 0n, seqMs: 0, seqMgasPerSec: 0 };
+  let par = done.length > 0;
+  let parMs = 0;
+  for (const r of done) {
+    t.txs += r.txs;
+    t.gasUsed += r.gasUsed;
+    t.seqMs += r.seqMs ?? 0;
+    if (r.parMs === undefined) par = false;
+    else parMs += r.parMs;
+  }
+  t.seqMgasPerSec = mgasPerSec(t.gasUsed, t.seqMs);
+  if (par) {
+    t.parMs = parMs;
+    t.speedup = t.seqMs / parMs;
+    t.parMgasPerSec = mgasPerSec(t.gasUsed, parMs);
+  }
+  return t;
+}
+
+/** Millions of gas per second. */
+export function mgasPerSec(gas: bigint, ms: number): number {
+  return ms > 0 ? Number(gas) / 1000 / ms : 0;
+}
+
+/** The fork's name, or '?' for a block that did not load. */
+export function reportForkName(r: BlockReport): string {
+  return r.fork === undefined ? '?' : forkName(r.fork);
+}
