@@ -67,10 +67,13 @@ if (!existsSync(fixtures)) {
 const cli = join(root, 'bin', 'multilane.js');
 const suites = [
   ['state tests', 'statetest', join(fixtures, 'eest/state_tests'), 'test/known-failures/statetest.txt'],
+  ['blockchain tests', 'blocktest', join(fixtures, 'eest/blockchain_tests'), 'test/known-failures/blocktest.txt'],
+  // Every mainnet block must replay (no known-failures list): sequential and parallel, checked against the headers.
+  ['mainnet replay', 'replay', join(fixtures, 'mainnet'), undefined],
 ];
 for (const [title, cmd, path, known] of suites) {
   const args = [cli, cmd, path];
-  if (existsSync(join(root, known))) args.push('--known-failures', known);
+  if (known && existsSync(join(root, known))) args.push('--known-failures', known);
   ok = step(title, process.execPath, args, countFixtures) && ok;
 }
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed`);

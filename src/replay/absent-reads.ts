@@ -17,6 +17,7 @@ import type { BlockState } from '../exec/sequential.js';
 import type { MemoryState } from '../state/memory-state.js';
 import type { AccountState, StateChanges } from '../state/types.js';
 import { addressToHex } from '../primitives/hex.js';
+import type { Transaction } from '../tx/types.js';
 
 /** An address read while absent from the pre-state, with the transaction that first read it. */
 export interface AbsentRead {
@@ -70,6 +71,28 @@ export class AbsentReadRecorder implements BlockState {
   reads(): AbsentRead[] {
     return [...this.firstRead].map(([address, tx]) => ({ address, tx }));
   }
+}
+
+/**
+ * Why a block's failure is the pre-state's fault, in words, or undefined
+ * when nothing suggests so. A transaction's sender that must pay something
+ * (gas at a non-zero price, or value) exists: unlisted, it is missing for
+ * certain. Other unlisted reads may be new accounts, so they are named as
+ * suspects only. (Zero-price transactions from fresh accounts are real:
+ * mainnet block 2,688,148 has three.)
+ */
+export function describeMissing(reads: readonly AbsentRead[], txs: readonly Transaction[], senders: readonly bigint[]): string | undefined {
+  if (reads.length === 0) return undefined;
+  const payers = reads.filter((r) => senders[r.tx] === r.address && txs[r.tx].gasLimit * txs[r.tx].maxFeePerGas + txs[r.tx].value > 0n);
+  const others = reads.filter((r) => !payers.includes(r));
+  const parts: string[] = [];
+  if (payers.length > 0) {
+    parts.push(`pre-state lacks ${payers.map((r) => `${addressToHex(r.address)}, the sender of tx ${r.tx}`).join('; ')}`);
+  }
+  if (others.length > 0) {
+    parts.push(`${payers.length > 0 ? 'it also does not list' : 'pre-state does not list'} accounts the block read (missing, or new): ${describeAbsentReads(others)}`);
+  }
+  return parts.join('; ');
 }
 
 /** "0xab.. (tx 3), 0xcd.. (tx 7) and 4 more". */

@@ -27,11 +27,8 @@ export const PRE_BYZANTIUM_NOTE = 'receipts root not checked: pre-Byzantium rece
 /** The trie receipts of a run: the block's transaction types with the run's results. */
 export function trieReceipts(rb: ReplayBlock, receipts: readonly TxReceipt[]): Receipt[] {
   const txs = rb.block.transactions;
-  return receipts.map((r, i) => {
-    const out: Receipt = { type: txs[i].type, cumulativeGasUsed: r.cumulativeGasUsed, logsBloom: logsBloom(r.logs), logs: r.logs };
-    out.status = r.status;
-    return out;
-  });
+  // The status form (EIP-658): only Byzantium+ roots are computed from these.
+  return receipts.map((r, i) => ({ type: txs[i].type, status: r.status, cumulativeGasUsed: r.cumulativeGasUsed, logsBloom: logsBloom(r.logs), logs: r.logs }));
 }
 
 /** The header's commitments against a run: a list of what differs (empty: all match). */

@@ -9,7 +9,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { FixtureError, MultilaneError } from '../errors.js';
+import { MultilaneError } from '../errors.js';
 import type { Block } from '../block/block.js';
 import { forkAt, MAINNET, type ChainConfig } from '../block/chain.js';
 import { loadMainnetFixture } from '../block/mainnet-fixture.js';
@@ -139,7 +139,8 @@ export function loadReplayBlock(dir: string, chain: ChainConfig = MAINNET): Repl
 function explainLoadError(dir: string, e: unknown): Error {
   const message = (e as Error).message ?? String(e);
   const m = /no bytecode for code hash (0x[0-9a-fA-F]+)/.exec(message);
-  if (m === null) return e instanceof FixtureError ? new ReplayInputError(`${dir}: ${message}`, { cause: e }) : (e as Error);
+  // Loading only parses input: whatever fails (gzip, JSON, a malformed transaction) is the input's fault.
+  if (m === null) return new ReplayInputError(`${dir}: cannot load: ${message.replace(`${dir}: `, '')}`, { cause: e });
   const hash = m[1].toLowerCase();
   let owners: string[] = [];
   try {

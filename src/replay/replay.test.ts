@@ -10,7 +10,8 @@ import { Fork } from '../primitives/fork.js';
 import { addressToHex } from '../primitives/hex.js';
 import { BEACON_ROOTS_ADDRESS } from '../block/system.js';
 import { MemoryState } from '../state/memory-state.js';
-import { AbsentReadRecorder, describeAbsentReads } from './absent-reads.js';
+import { AbsentReadRecorder, describeAbsentReads, describeMissing } from './absent-reads.js';
+import type { Transaction } from '../tx/types.js';
 import { compareRuns, PRE_BYZANTIUM_NOTE } from './check.js';
 import { findBlockDirs, loadReplayBlock, ReplayInputError } from './fixture.js';
 import { replayBlock, replayLoaded, replayTotals } from './replay.js';
@@ -83,7 +84,29 @@ test('an account missing from the pre-state is reported as such, with its addres
   const r = await replayLoaded({ ...rb, preAddresses: listed }, { runs: 1 });
   assert.equal(r.ok, false);
   assert.ok(r.absentReads?.some((a) => a.address === sender && a.tx === 3), JSON.stringify(r.absentReads, (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v)));
-  assert.match(r.mismatch!, new RegExp(`^pre-state lacks account\\(s\\) the block read: .*${addressToHex(sender)} \\(tx 3\\)`));
+  assert.match(r.mismatch!, new RegExp(`^pre-state lacks ${addressToHex(sender)}, the sender of tx 3[;.]`));
+  assert.match(r.mismatch!, /Result: execution failed: transaction 3 is invalid/);
+});
+
+test('a wrong result is reported as a mismatch, with unlisted reads named as suspects only', { skip }, async () => {
+  const frontier = loadReplayBlock(FRONTIER);
+  frontier.block.header.gasUsed += 1n;
+  const r = await replayLoaded(frontier, { runs: 1 });
+  assert.equal(r.ok, false);
+  // The Frontier block's one transfer creates its recipient: an unlisted read, a suspect.
+  assert.equal(r.mismatch, `pre-state does not list accounts the block read (missing, or new): ${addressToHex(frontier.block.transactions[0].to!)} (tx 0). Result: gas used 21000, header says 21001`);
+  const petersburg = loadReplayBlock(PETERSBURG);
+  petersburg.block.header.receiptsRoot = new Uint8Array(32);
+  const p = await replayLoaded(petersburg, { runs: 1 });
+  assert.match(p.mismatch!, /receipts root 0x[0-9a-f]{64}, header says 0x0{64}$/);
+});
+
+test('a zero-price transaction from an unlisted sender is no proof of a missing account', () => {
+  const tx = (gasPrice: bigint) => ({ gasLimit: 21000n, maxFeePerGas: gasPrice, value: 0n }) as Transaction;
+  const reads = [{ address: 0xaan, tx: 0 }];
+  assert.match(describeMissing(reads, [tx(1n)], [0xaan])!, /^pre-state lacks 0x0{38}aa, the sender of tx 0$/);
+  assert.match(describeMissing(reads, [tx(0n)], [0xaan])!, /^pre-state does not list accounts the block read \(missing, or new\): 0x0{38}aa \(tx 0\)$/);
+  assert.equal(describeMissing([], [tx(1n)], [0xaan]), undefined);
 });
 
 test('the absent beacon-roots contract and absent withdrawal recipients are not suspects', { skip }, () => {
@@ -141,6 +164,14 @@ test('code the pre-state names but bytecodes.json lacks is an error naming the a
   assert.equal(r.ok, false);
   assert.equal(r.number, -1n); // a temp dir is not named by a block number
   assert.match(r.mismatch!, /bad pre-state: account 0x[0-9a-f]{40} has code hash 0x[0-9a-f]{64}, which bytecodes.json lacks/);
+});
+
+test('a block directory that cannot be parsed is a failed block, not a crash', { skip }, async () => {
+  const dir = copyBlock(FRONTIER, (_name, json) => json);
+  writeFileSync(join(dir, 'block.json'), '{"number": ');
+  const r = await replayBlock(dir);
+  assert.equal(r.ok, false);
+  assert.match(r.mismatch!, /cannot load: .*JSON/);
 });
 
 test('block directories: one block, or a directory of them sorted by number; anything else is an error', { skip }, () => {

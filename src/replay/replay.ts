@@ -11,9 +11,10 @@
  * await executor.close();
  * console.log(report.ok, report.seqMs, report.parMs);
  */
+import { basename } from 'node:path';
 import type { ParallelExecutor } from '../exec/parallel/executor.js';
 import { Fork, forkName } from '../primitives/fork.js';
-import { AbsentReadRecorder, describeAbsentReads, type AbsentRead } from './absent-reads.js';
+import { AbsentReadRecorder, describeMissing, type AbsentRead } from './absent-reads.js';
 import { checkHeader, compareRuns, PRE_BYZANTIUM_NOTE } from './check.js';
 import { loadReplayBlock, ReplayInputError, type ReplayBlock } from './fixture.js';
 import { prepareBlock, runParallel, runSequential, type BlockRun } from './run.js';
@@ -61,10 +62,10 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** A block number from a directory named by one (for blocks that do not load). */
+/** A block number from a directory named by one (for blocks that do not load); -1n otherwise. */
 function numberFromDir(dir: string): bigint {
-  const m = /(\d+)\/?$/.exec(dir);
-  return m === null ? -1n : BigInt(m[1]);
+  const name = basename(dir);
+  return /^\d+$/.test(name) ? BigInt(name) : -1n;
 }
 
 /** Loads and replays one block directory; never throws for bad input (it becomes the report's mismatch). */
@@ -125,9 +126,9 @@ function referenceRun(rb: ReplayBlock, report: BlockReport): BlockRun | undefine
   }
   if (problems.length === 0) return run;
   const absent = recorder.reads();
-  // A read of an account the pre-state does not list is the likeliest cause: name it first.
-  const suspects = absent.length === 0 ? '' : `pre-state lacks account(s) the block read: ${describeAbsentReads(absent)}; then: `;
-  report.mismatch = `${suspects}${problems.join('; ')}`;
+  // An account the pre-state lacks is the likeliest cause: name it first.
+  const missing = describeMissing(absent, rb.block.transactions, rb.senders);
+  report.mismatch = missing === undefined ? problems.join('; ') : `${missing}. Result: ${problems.join('; ')}`;
   if (absent.length > 0) report.absentReads = absent;
   return undefined;
 }

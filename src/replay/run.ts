@@ -16,6 +16,7 @@
  */
 import { blockEnv } from '../block/execute.js';
 import { daoForkChanges } from '../block/dao.js';
+import { BlockError } from '../block/errors.js';
 import { collectRequests, type Request } from '../block/requests.js';
 import { applyRewards, applyWithdrawals } from '../block/rewards.js';
 import {
@@ -82,9 +83,9 @@ function requestSystemCalls(state: MemoryState, env: BlockEnv): Request[] {
     [2, CONSOLIDATION_REQUEST_ADDRESS],
   ] as const) {
     const code = state.getAccount(address)?.code;
-    if (!code || code.length === 0) throw new Error(`system contract ${addressToHex(address)} has no code`);
+    if (!code || code.length === 0) throw new BlockError('SYSTEM_CONTRACT_EMPTY', `system contract ${addressToHex(address)} has no code`);
     const r = systemCall(state, env, address, EMPTY_BYTES);
-    if (!r.success) throw new Error(`system contract ${addressToHex(address)} call failed`);
+    if (!r.success) throw new BlockError('SYSTEM_CONTRACT_CALL_FAILED', `system contract ${addressToHex(address)} call failed`);
     state.apply(r.changes);
     out.push({ type, data: r.output });
   }

@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { FIXTURES } from '../block/testing.js';
+import { main } from './main.js';
+
+const MAINNET = join(FIXTURES, 'mainnet');
+const skip = !existsSync(MAINNET);
+const FRONTIER = join(MAINNET, '46147');
+const CANCUN = join(MAINNET, '19923400');
+
+async function inProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = { stdout: '', stderr: '' };
+  const code = await main(args, { out: (t) => void (out.stdout += t), err: (t) => void (out.stderr += t) });
+  return { code, ...out };
+}
+
+test('replay --json: one object, a row per block, sequential and parallel', { skip }, async () => {
+  const r = await inProcess('replay', FRONTIER, CANCUN, '--json', '--runs', '1', '--threads', '2', '--force-parallel', '--no-progress');
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(json), ['blocks', 'ok']);
+  assert.equal(json.ok, true);
+  assert.deepEqual(
+    json.blocks.map((b: Record<string, unknown>) => [b.number, b.fork, b.txs, b.ok, b.gasUsed, b.parallelMode]),
+    [
+      [46147, 'Frontier', 1, true, 21000, 'parallel'],
+      [19923400, 'Cancun', 24, true, 1624049, 'parallel'],
+    ],
+  );
+  for (const b of json.blocks) {
+    for (const key of ['seqMs', 'parMs', 'speedup']) assert.equal(typeof b[key], 'number', key);
+    assert.equal(b.mismatch, undefined);
+  }
+  assert.equal(json.blocks[0].receiptsChecked, false); // Frontier: receipts embed state roots
+});
+
+test('replay table: a row per block, the total, the pre-Byzantium note; --sequential leaves parallel out', { skip }, async () => {
+  const r = await inProcess('replay', FRONTIER, CANCUN, '--sequential', '--runs', '1', '--no-progress');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^replay: median of 1 run, execution only; sequential only\n\s+block\s+fork\s+txs\s+Mgas\s+seq ms\s+par ms\s+speedup/);
+  assert.match(r.stdout, /\n\s+46147\s+Frontier\s+1\s+0\.02\s+[\d.]+\s+-\s+-\s+\d+\s+-\s+ok\*\n/);
+  assert.match(r.stdout, /\n\s+19923400\s+Cancun\s+24\s+1\.62\s+[\d.]+\s+-\s+-\s+\d+\s+-\s+ok\n/);
+  assert.match(r.stdout, /\n\s+total\s+25\s+1\.65\s+[\d.]+\s+-\s+-\s+\d+\s+-\s+2\/2\n/);
+  assert.match(r.stdout, /\n\* gas used and logs bloom checked; receipts root not: pre-Byzantium/);
+  assert.match(r.stdout, /\nreplay: 2 blocks: 2 passed, 0 failed/);
+});
+
+test('replay: a block that fails makes the run fail, with its reason', { skip }, async () => {
+  // The Frontier block's sender, dropped from a copy of its pre-state: its transaction cannot pay.
+  const dir = join(mkdtempSync(join(tmpdir(), 'replay-cli-')), '46147');
+  mkdirSync(dir);
+  for (const name of ['block', 'pre_state', 'bytecodes', 'block_hashes']) {
+    const json = JSON.parse(gunzipSync(readFileSync(join(FRONTIER, `${name}.json.gz`))).toString('utf8'));
+    if (name === 'pre_state') delete json['0xa1e4380a3b1f749673e270229993ee55f35663b4'];
+    writeFileSync(join(dir, `${name}.json`), JSON.stringify(json));
+  }
+  const r = await inProcess('replay', dir, '--json', '--sequential', '--runs', '1', '--no-progress');
+  assert.equal(r.code, 1);
+  const json = JSON.parse(r.stdout);
+  assert.equal(json.ok, false);
+  assert.equal(json.blocks[0].ok, false);
+  assert.equal(json.blocks[0].seqMs, null);
+  assert.match(json.blocks[0].mismatch, /^pre-state lacks 0xa1e4380a3b1f749673e270229993ee55f35663b4, the sender of tx 0\. Result: execution failed: transaction 0 is invalid: INSUFFICIENT_ACCOUNT_FUNDS/);
+});
+
+test('replay: usage errors and --help', async () => {
+  const missing = await inProcess('replay', '/no/such/dir');
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /multilane replay: \/no\/such\/dir: no such directory/);
+  const none = await inProcess('replay');
+  assert.match(none.stderr, /give at least one block directory/);
+  const runs = await inProcess('replay', '--runs', '0', '/tmp');
+  assert.match(runs.stderr, /--runs takes a whole number >= 1/);
+  const both = await inProcess('replay', '--sequential', '--threads', '2', '/tmp');
+  assert.match(both.stderr, /--sequential runs no parallel executor/);
+  const help = await inProcess('replay', '--help');
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^usage: multilane replay <block-dir>\.\.\./);
+});
