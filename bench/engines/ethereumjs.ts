@@ -142,6 +142,7 @@ export class EthereumJsEngine implements Engine {
 
     const receipts: BenchReceipt[] = [];
     let gasUsed = 0n;
+    await options?.beforeTimed?.();
     const timer = startTimer();
     if (this.blockCheckpoint) await vm.stateManager.checkpoint();
     for (let i = 0; i < n; i++) {

@@ -56,6 +56,7 @@ export class MultilaneEngine implements Engine {
     const recoverMs = recoverTimer().ms;
 
     const txs = n === w.txs.length ? w.txs : w.txs.slice(0, n);
+    await options?.beforeTimed?.();
     const timer = startTimer();
     const block = executeSequential(state, txs, senders, w.env);
     const { ms, cpuMs } = timer();

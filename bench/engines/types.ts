@@ -8,6 +8,13 @@ import type { BenchReceipt, StateProbe, Workload } from '../workloads/types.js';
 export interface EngineRunOptions {
   /** Execute only the first `maxTxs` transactions (for slow engines on big blocks). */
   maxTxs?: number;
+  /**
+   * Called after the engine's setup (pre-state, sender recovery) and right
+   * before its timed span: the runner collects garbage here, so that the
+   * freshly loaded pre-state is not copied by the young-generation
+   * collections of the timed run (a node's state is long-lived).
+   */
+  beforeTimed?: () => void | Promise<void>;
 }
 
 export interface EngineResult {

@@ -11,7 +11,7 @@ import { addressToHex } from '../../src/primitives/hex.js';
 import { keccak256 } from '../../src/primitives/keccak.js';
 import type { BlockEnv } from '../../src/exec/types.js';
 import type { Transaction, UnsignedTransaction } from '../../src/tx/types.js';
-import { signTransaction } from '../../src/tx/sign.js';
+import { signTransaction, withSignature } from '../../src/tx/sign.js';
 import { loadArtifact, type ContractName } from './contracts.js';
 import { BlockCache } from './cache.js';
 import { addressOf, derivePrivateKey, type KeyPair } from './keys.js';
@@ -121,7 +121,8 @@ export class BlockBuilder {
       authorizationList: [],
     };
     const { v, r, s } = this.cache.signature(() => signTransaction(unsigned, key.privateKey));
-    const tx: Transaction = { ...unsigned, v, r, s };
+    // One hidden class for every transaction, as decoded ones have (see withSignature).
+    const tx: Transaction = withSignature(unsigned, v, r, s);
     this.txs.push(tx);
     this.senders.push(key.address);
     this.sent.push({ from: key.address, to, value });

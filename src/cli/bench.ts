@@ -30,7 +30,7 @@ options:
   --ethereumjs-max-txs N   run only the first N txs of a block on @ethereumjs/vm
                            (default ${DEFAULT_ETHEREUMJS_MAX_TXS}; 0: all); its rates come from that prefix
   --runs N                 timed runs per engine, the median reported
-                           (default 3; 1 for @ethereumjs/vm when capped)
+                           (default 5; 1 for @ethereumjs/vm when capped)
   --no-check               skip checking each engine's outcome
   --json                   one JSON object per row instead of the table
   -h, --help               this text`;

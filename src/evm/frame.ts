@@ -232,6 +232,20 @@ export class Frame {
     return this.expandTo(Number(offset) + Number(size));
   }
 
+  /**
+   * MLOAD/MSTORE/MSTORE8: grows memory to cover `size` (1 or 32) bytes at
+   * `offset` and returns the offset as a Number, or -1 (status set) when out
+   * of gas. One BigInt-to-Number conversion (~11 ns here) instead of three.
+   */
+  expandAt(offset: bigint, size: number): number {
+    if (offset >= 0x80000000n) {
+      this.status = Status.OutOfGas;
+      return -1;
+    }
+    const o = Number(offset);
+    return this.expandTo(o + size) ? o : -1;
+  }
+
   /** Grows memory to at least `end` bytes (end > 0). */
   expandTo(end: number): boolean {
     if (end <= this.memSize) return true;

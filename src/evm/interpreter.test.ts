@@ -157,3 +157,40 @@ test('LOG: topics and data recorded; none on failure', () => {
   assert.equal(failing.status, 0);
   assert.equal(failing.logs.length, 0);
 });
+
+test('LOG: each topic is its 32-byte word, the data a copy that later writes to memory do not change', () => {
+  const big = (1n << 255n) | 0xabcdefn;
+  // LOG3 of memory [0, 40), then overwrite that memory and log again.
+  const code = asm(0x1122, 8, 'MSTORE', big, 0x0102, 0xffffffffffffffffffffn, 40, 0, 'LOG3', 0x99, 0, 'MSTORE', 0, 0, 'LOG0');
+  const r = call(stateWith(code));
+  assert.equal(r.status, 1);
+  const [log, empty] = r.logs;
+  const word = (t: Uint8Array) => BigInt('0x' + Buffer.from(t).toString('hex'));
+  assert.deepEqual(log.topics.map((t) => t.length), [32, 32, 32]);
+  assert.deepEqual(log.topics.map(word), [0xffffffffffffffffffffn, 0x0102n, big]);
+  assert.equal(log.data.length, 40);
+  assert.equal(word(log.data), 0x1122n << 64n, 'bytes 8..40 hold the word 0x1122, written before the second MSTORE');
+  assert.equal(empty.topics.length, 0);
+  assert.equal(empty.data.length, 0);
+});
+
+test('MLOAD/MSTORE/MSTORE8 at an offset of 2^31 or more run out of gas', () => {
+  for (const op of ['MLOAD', 'MSTORE8', 'MSTORE']) {
+    const items = op === 'MLOAD' ? [0x80000000n, op] : [1, 0x80000000n, op];
+    const r = call(stateWith(asm(...items)), { gasLimit: 100_000n });
+    assert.equal(r.status, 0, op);
+    assert.equal(r.gasUsed, 100_000n, op);
+  }
+  assert.equal(evaluate([0x2a, 31, 'MSTORE8', 0, 'MLOAD']), 0x2an);
+  assert.equal(evaluate([7, 1000, 'MSTORE', 1000, 'MLOAD']), 7n);
+});
+
+test('stack bounds: underflow at every opcode arity, overflow at 1024', () => {
+  // DUP16 needs 16 items.
+  assert.equal(call(stateWith(asm(...new Array<number>(15).fill(1), 'DUP16')), { gasLimit: 60_000n }).status, 0);
+  assert.equal(call(stateWith(asm(...new Array<number>(16).fill(1), 'DUP16'))).status, 1);
+  // 1024 pushes fit; the 1025th overflows.
+  const pushes = (n: number) => Uint8Array.from(new Array<number>(n).fill(0x5f)); // PUSH0
+  assert.equal(call(stateWith(pushes(1024)), { gasLimit: 100_000n }).status, 1);
+  assert.equal(call(stateWith(pushes(1025)), { gasLimit: 100_000n }).status, 0);
+});

@@ -5,7 +5,7 @@
  * Undefined opcodes dispatch to `invalid`, which halts.
  */
 import { Status, type Frame } from './frame.js';
-import { STACK_MAX, STACK_MIN } from './opcodes.js';
+import { STACK_MAX, STACK_MIN, STACK_RANGE } from './opcodes.js';
 
 /** Called before each instruction when set (debugging; see setTracer). */
 export type Tracer = (f: Frame, op: number) => void;
@@ -24,13 +24,10 @@ export function run(f: Frame): void {
   const staticGas = f.ctx.rules.staticGas;
   while (f.status === Status.Running) {
     const op = code[f.pc];
-    const sp = f.sp;
-    if (sp < STACK_MIN[op]) {
-      f.status = Status.StackUnderflow;
-      return;
-    }
-    if (sp > STACK_MAX[op]) {
-      f.status = Status.StackOverflow;
+    // One load, one unsigned compare for both stack bounds (opcodes.ts).
+    const range = STACK_RANGE[op];
+    if ((f.sp - (range & 0xffff)) >>> 0 > range >>> 16) {
+      f.status = f.sp < STACK_MIN[op] ? Status.StackUnderflow : Status.StackOverflow;
       return;
     }
     if ((f.gas -= staticGas[op]) < 0 && !f.refill()) return;

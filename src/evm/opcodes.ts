@@ -148,6 +148,15 @@ for (let op = 0; op < 256; op++) {
   STACK_MAX[op] = STACK_LIMIT - Math.max(0, growth);
 }
 
+/**
+ * Both stack bounds in one word, for the interpreter's single check before
+ * each instruction: STACK_MIN in the low 16 bits, STACK_MAX - STACK_MIN in
+ * the high 16. A height `sp` is valid when `(sp - min) >>> 0 <= span` (below
+ * min wraps to a huge unsigned value).
+ */
+export const STACK_RANGE = new Int32Array(256);
+for (let op = 0; op < 256; op++) STACK_RANGE[op] = STACK_MIN[op] | ((STACK_MAX[op] - STACK_MIN[op]) << 16);
+
 /** Whether `op` is an instruction in `fork`. */
 export function isDefined(op: number, fork: Fork): boolean {
   const info = OPCODES[op];

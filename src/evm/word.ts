@@ -26,13 +26,15 @@ export function fromSigned(x: bigint): bigint {
 /** Reads the 32-byte big-endian word at byte `offset` of `view` (the caller ensures the bytes exist). */
 export function readWord(view: DataView, offset: number): bigint {
   const w6 = view.getUint32(offset + 24);
-  if (
-    (view.getUint32(offset) | view.getUint32(offset + 4) | view.getUint32(offset + 8) |
-      view.getUint32(offset + 12) | view.getUint32(offset + 16) | view.getUint32(offset + 20) |
-      (w6 & 0xffe00000)) === 0
-  ) {
+  const top = view.getUint32(offset) | view.getUint32(offset + 4) | view.getUint32(offset + 8);
+  const w3 = view.getUint32(offset + 12);
+  if ((top | w3 | view.getUint32(offset + 16) | view.getUint32(offset + 20) | (w6 & 0xffe00000)) === 0) {
     // At most 53 significant bits: one Number, one BigInt conversion.
     return BigInt(w6 * 4294967296 + view.getUint32(offset + 28));
+  }
+  if (top === 0) {
+    // At most 160 bits (an address): 7 BigInts made instead of 10.
+    return (BigInt(w3) << 128n) | (view.getBigUint64(offset + 16) << 64n) | view.getBigUint64(offset + 24);
   }
   return (
     (view.getBigUint64(offset) << 192n) |
@@ -56,11 +58,29 @@ export function writeWord(view: DataView, offset: number, value: bigint): void {
     view.setUint32(offset + 28, n >>> 0);
     return;
   }
-  view.setBigUint64(offset + 24, BigInt.asUintN(64, value));
-  view.setBigUint64(offset + 16, BigInt.asUintN(64, value >> 64n));
-  view.setBigUint64(offset + 8, BigInt.asUintN(64, value >> 128n));
+  // setBigUint64 stores its argument modulo 2^64 (ToBigUint64), so each
+  // 64-bit piece needs at most a shift, no BigInt.asUintN; and high pieces
+  // that are zero need no shift at all. Halves the BigInts allocated per
+  // MSTORE of a hash or an address (docs/benchmarks.md).
+  view.setBigUint64(offset + 24, value);
+  if (value <= MAX_U64) {
+    view.setBigUint64(offset + 16, 0n);
+    view.setBigUint64(offset + 8, 0n);
+    view.setBigUint64(offset, 0n);
+    return;
+  }
+  view.setBigUint64(offset + 16, value >> 64n);
+  if (value <= MAX_U128) {
+    view.setBigUint64(offset + 8, 0n);
+    view.setBigUint64(offset, 0n);
+    return;
+  }
+  view.setBigUint64(offset + 8, value >> 128n);
   view.setBigUint64(offset, value >> 192n);
 }
+
+const MAX_U64 = (1n << 64n) - 1n;
+const MAX_U128 = (1n << 128n) - 1n;
 
 /** A DataView over exactly the bytes of `bytes`. */
 export function viewOf(bytes: Uint8Array): DataView {
@@ -82,6 +102,12 @@ export function wordToBytes(value: bigint): Uint8Array {
   // Through the scratch word: a DataView per call costs more than the copy.
   writeWord(SCRATCH_VIEW, 0, value);
   return SCRATCH.slice();
+}
+
+/** Writes `value` as 32 big-endian bytes into `dst` at `offset` (through the scratch word: no DataView made). */
+export function writeWordBytes(dst: Uint8Array, offset: number, value: bigint): void {
+  writeWord(SCRATCH_VIEW, 0, value);
+  dst.set(SCRATCH, offset);
 }
 
 /** A 32-byte (or shorter) big-endian byte string as a word. */

@@ -25,7 +25,7 @@ import { TxError } from '../tx/errors.js';
 import { floorDataGas, intrinsicGas } from '../tx/intrinsic.js';
 import { recoverAuthority } from '../tx/sign.js';
 import type { Transaction } from '../tx/types.js';
-import { validateTransaction } from '../tx/validate.js';
+import { validateTransaction, type TxLimits } from '../tx/validate.js';
 import { createAddress, delegationCode, delegationTarget, isDelegation } from '../evm/address.js';
 import { ExecContext } from '../evm/context.js';
 import { Kind, Status, isSuccess } from '../evm/frame.js';
@@ -69,13 +69,10 @@ export function applyTransaction(state: StateReader, tx: Transaction, sender: bi
 function run(ctx: ExecContext, state: StateReader, tx: Transaction, sender: bigint, env: BlockEnv, deferCoinbase: boolean): TxResult {
   const fork = env.fork;
   const rules = forkRules(fork);
-  validateTransaction(tx, fork, {
-    maxBlobsPerBlock: env.maxBlobsPerBlock,
-    chainId: env.chainId,
-    blockGasLimit: env.gasLimit,
-    baseFee: rules.london ? env.baseFee : undefined,
-    blobBaseFee: fork >= Fork.Cancun ? env.blobBaseFee : undefined,
-  });
+  // Computed once here, for validation and for the gas accounting below.
+  const intrinsic = intrinsicGas(tx, fork);
+  const floor = floorDataGas(tx, fork);
+  validateTransaction(tx, fork, txLimits(env, rules.london), intrinsic, floor);
   const gasPrice = rules.london
     ? min(tx.maxPriorityFeePerGas, tx.maxFeePerGas - env.baseFee) + env.baseFee
     : tx.gasPrice;
@@ -93,7 +90,6 @@ function run(ctx: ExecContext, state: StateReader, tx: Transaction, sender: bigi
   if (rules.accessLists) warmUp(ctx, tx, sender, target);
   if (tx.type === 4) authorize(ctx, tx);
 
-  const intrinsic = intrinsicGas(tx, fork);
   const top = ctx.frame(0);
   top.setGas(tx.gasLimit - intrinsic);
   top.caller = sender;
@@ -110,7 +106,6 @@ function run(ctx: ExecContext, state: StateReader, tx: Transaction, sender: bigi
   let gasUsed = tx.gasLimit - gasLeft;
   const refundCounter = journal.refund > 0 ? BigInt(journal.refund) : 0n;
   gasUsed -= min(gasUsed / rules.refundQuotient, refundCounter);
-  const floor = floorDataGas(tx, fork);
   if (gasUsed < floor) gasUsed = floor;
 
   journal.setBalance(from, from.balance + (tx.gasLimit - gasUsed) * gasPrice);
@@ -134,6 +129,18 @@ function run(ctx: ExecContext, state: StateReader, tx: Transaction, sender: bigi
   if (tx.to === undefined) result.contractAddress = target;
   if (deferredFee !== undefined) result.coinbaseFee = deferredFee;
   return result;
+}
+
+/** One limits object, refilled per transaction (validation is synchronous and keeps no reference). */
+const LIMITS: TxLimits = { maxBlobsPerBlock: 0 };
+
+function txLimits(env: BlockEnv, london: boolean): TxLimits {
+  LIMITS.maxBlobsPerBlock = env.maxBlobsPerBlock;
+  LIMITS.chainId = env.chainId;
+  LIMITS.blockGasLimit = env.gasLimit;
+  LIMITS.baseFee = london ? env.baseFee : undefined;
+  LIMITS.blobBaseFee = env.fork >= Fork.Cancun ? env.blobBaseFee : undefined;
+  return LIMITS;
 }
 
 /** Whether the journal loaded `address` (read it through the state) in this transaction. */

@@ -142,3 +142,39 @@ test('precompiles warmed for the transaction stay warm through reverts', () => {
   journal.reset(new MemoryState());
   assert.equal(journal.isWarm(1n), false);
 });
+
+test('the precompile list is re-read when another one comes, and addresses above 0x100 are journaled', () => {
+  const { journal } = setup();
+  journal.warmForTransaction([1n, 2n]);
+  journal.reset(new MemoryState());
+  journal.warmForTransaction([3n, 0x101n]);
+  assert.equal(journal.isWarm(1n), false);
+  assert.equal(journal.isWarm(3n), true);
+  assert.equal(journal.isWarm(0x101n), true);
+  journal.reset(new MemoryState());
+  journal.warmForTransaction([3n, 0x101n]);
+  const cp = journal.checkpoint();
+  journal.revert(cp);
+  assert.equal(journal.isWarm(0x101n), true);
+});
+
+test('checkpoints nest and are reused across transactions after reset', () => {
+  const { state, journal } = setup();
+  for (let round = 0; round < 2; round++) {
+    journal.reset(state);
+    const acct = journal.account(A);
+    const outer = journal.checkpoint();
+    journal.setBalance(acct, 1n);
+    const inner = journal.checkpoint();
+    assert.equal(inner, outer + 1);
+    journal.setBalance(acct, 2n);
+    journal.commit(inner);
+    const again = journal.checkpoint();
+    assert.equal(again, inner, 'a committed checkpoint id is free again');
+    journal.setBalance(acct, 3n);
+    journal.revert(again);
+    assert.equal(acct.balance, 2n);
+    journal.revert(outer);
+    assert.equal(acct.balance, 100n);
+  }
+});

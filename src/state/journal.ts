@@ -100,6 +100,10 @@ export class Journal {
   private readonly transient = new Map<bigint, Map<bigint, bigint>>();
   /** Addresses up to 0x100 that are warm for the whole transaction (precompiles): no set, no undo entry. */
   private readonly alwaysWarm = new Uint8Array(0x101);
+  /** The flags of the last list given to `warmForTransaction`, and that list. */
+  private readonly warmList = new Uint8Array(0x101);
+  private warmListOf: readonly bigint[] | undefined = undefined;
+  private warmListRest: bigint[] = [];
   logs: Log[] = [];
   /** The refund counter (EIP-3529 caps what the transaction gets back). */
   refund = 0;
@@ -112,9 +116,12 @@ export class Journal {
   private length = 0;
 
   // Checkpoints: a stack, since frames nest.
+  // Setting an array's length shrinks its backing store, and the next push
+  // grows it again (an allocation per transaction): a depth counter instead.
   private cpEntries: number[] = [];
   private cpLogs: number[] = [];
   private cpRefund: number[] = [];
+  private cpDepth = 0;
 
   constructor(state: StateReader) {
     this.state = state;
@@ -123,10 +130,11 @@ export class Journal {
   /** Forgets everything, to run another transaction over `state`. */
   reset(state: StateReader): void {
     this.state = state;
-    this.accounts.clear();
-    this.warmAddresses.clear();
-    this.warmSlotSets.clear();
-    this.transient.clear();
+    // Map#clear allocates a fresh table even for an empty map: skip the empty ones.
+    if (this.accounts.size > 0) this.accounts.clear();
+    if (this.warmAddresses.size > 0) this.warmAddresses.clear();
+    if (this.warmSlotSets.size > 0) this.warmSlotSets.clear();
+    if (this.transient.size > 0) this.transient.clear();
     this.alwaysWarm.fill(0);
     this.logs = [];
     this.refund = 0;
@@ -137,9 +145,7 @@ export class Journal {
       this.prevs[i] = undefined;
     }
     this.length = 0;
-    this.cpEntries.length = 0;
-    this.cpLogs.length = 0;
-    this.cpRefund.length = 0;
+    this.cpDepth = 0;
   }
 
   // ---- accounts ----
@@ -267,10 +273,18 @@ export class Journal {
    * entry each (Osaka has 18 precompiles, every transaction warms them).
    */
   warmForTransaction(addresses: readonly bigint[]): void {
-    for (const address of addresses) {
-      if (address <= 0x100n) this.alwaysWarm[Number(address)] = 1;
-      else this.warmAddress(address);
+    // The same list comes every transaction of a block: its flags are copied in one go.
+    if (addresses !== this.warmListOf) {
+      this.warmList.fill(0);
+      this.warmListRest = [];
+      for (const address of addresses) {
+        if (address <= 0x100n) this.warmList[Number(address)] = 1;
+        else this.warmListRest.push(address);
+      }
+      this.warmListOf = addresses;
     }
+    this.alwaysWarm.set(this.warmList);
+    for (let i = 0; i < this.warmListRest.length; i++) this.warmAddress(this.warmListRest[i]);
   }
 
   /** Marks the slot warm; returns whether it already was. */
@@ -325,18 +339,16 @@ export class Journal {
   // ---- checkpoints ----
 
   checkpoint(): number {
-    const id = this.cpEntries.length;
-    this.cpEntries.push(this.length);
-    this.cpLogs.push(this.logs.length);
-    this.cpRefund.push(this.refund);
+    const id = this.cpDepth++;
+    this.cpEntries[id] = this.length;
+    this.cpLogs[id] = this.logs.length;
+    this.cpRefund[id] = this.refund;
     return id;
   }
 
   /** Keeps the changes since checkpoint `id` (and drops the checkpoints above it). */
   commit(id: number): void {
-    this.cpEntries.length = id;
-    this.cpLogs.length = id;
-    this.cpRefund.length = id;
+    this.cpDepth = id;
   }
 
   /** Undoes every change since checkpoint `id`. */

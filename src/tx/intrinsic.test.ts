@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Fork } from '../primitives/fork.js';
-import { calldataTokens, floorDataGas, intrinsicGas } from './intrinsic.js';
+import { calldataTokens, floorDataGas, floorDataGasNumber, intrinsicGas, intrinsicGasNumber } from './intrinsic.js';
 import { sampleTx } from './testing.js';
 
 const EMPTY = new Uint8Array(0);
@@ -56,4 +56,20 @@ test('EIP-7623 floor: 21000 + 10 per token from Prague, none before', () => {
   // The floor ignores creation and access-list costs.
   assert.equal(floorDataGas(sampleTx(2, { data, to: undefined }), Fork.Osaka), 21000n + 110n);
   assert.equal(floorDataGas(sampleTx(2, { data: EMPTY }), Fork.Prague), 21000n);
+});
+
+test('the Number forms agree with the bigint forms', () => {
+  const auth = { chainId: 1n, address: 2n, nonce: 0n, yParity: 0n, r: 1n, s: 1n };
+  const txs = [
+    sampleTx(0, { data: EMPTY }),
+    sampleTx(0, { to: undefined, data: new Uint8Array(100).fill(3) }),
+    sampleTx(1, { data: Uint8Array.of(0, 1, 0, 2), accessList: [{ address: 1n, storageKeys: [1n, 2n] }] }),
+    sampleTx(4, { data: Uint8Array.of(9, 0), accessList: [], authorizationList: [auth] }),
+  ];
+  for (const tx of txs) {
+    for (let fork = Fork.Frontier; fork <= Fork.Osaka; fork++) {
+      assert.equal(BigInt(intrinsicGasNumber(tx, fork)), intrinsicGas(tx, fork), Fork[fork]);
+      assert.equal(BigInt(floorDataGasNumber(tx, fork)), floorDataGas(tx, fork), Fork[fork]);
+    }
+  }
 });

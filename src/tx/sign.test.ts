@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SECP256K1_HALF_N, SECP256K1_N } from '../crypto/secp256k1.js';
 import { TxError } from './errors.js';
-import { recoverAuthority, recoverSender, signAuthorization, signTransaction } from './sign.js';
+import { decodeTransaction, encodeTransaction } from './codec.js';
+import { recoverAuthority, recoverSender, signAuthorization, signTransaction, withSignature } from './sign.js';
 import { sampleTx, TEST_KEY, TEST_KEY_ADDRESS } from './testing.js';
 import type { Transaction, TxType } from './types.js';
 
@@ -79,4 +80,16 @@ test('EIP-7702 authorizations: sign, recover, and the tuples that must be skippe
   // The high-s twin recovers the same key mathematically, but EIP-7702 (like EIP-2) rejects it.
   assert.equal(recoverAuthority({ ...auth, s: SECP256K1_N - auth.s, yParity: 1n - auth.yParity }), null);
   assert.equal(recoverAuthority({ ...auth, s: SECP256K1_HALF_N + 1n }), null);
+});
+
+test('signed transactions have the fields of decoded ones, in the same order (one hidden class)', () => {
+  for (const type of [0, 1, 2, 3, 4] as TxType[]) {
+    const signed = signTransaction(sampleTx(type), TEST_KEY);
+    const decoded = decodeTransaction(encodeTransaction(signed));
+    assert.deepEqual(Object.keys(signed), Object.keys(decoded), `type ${type}`);
+    assert.deepEqual(signed, decoded, `type ${type}`);
+    const unsigned = sampleTx(type);
+    const again = withSignature(unsigned, signed.v, signed.r, signed.s);
+    assert.deepEqual(again, signed);
+  }
 });

@@ -44,8 +44,12 @@ export interface TxLimits {
   blobBaseFee?: bigint;
 }
 
-/** Throws the `TxError` of the first static rule `tx` breaks under `fork`. */
-export function validateTransaction(tx: UnsignedTransaction, fork: Fork, limits: TxLimits): void {
+/**
+ * Throws the `TxError` of the first static rule `tx` breaks under `fork`.
+ * A caller that needs the intrinsic gas and the EIP-7623 floor anyway (the
+ * executor) passes them, so they are computed once per transaction.
+ */
+export function validateTransaction(tx: UnsignedTransaction, fork: Fork, limits: TxLimits, intrinsic?: bigint, floor?: bigint): void {
   if (fork < TYPE_FORK[tx.type]) {
     throw new TxError(PRE_FORK_CODE[tx.type], `type-${tx.type} transactions are not valid before ${Fork[TYPE_FORK[tx.type]]}`);
   }
@@ -57,7 +61,7 @@ export function validateTransaction(tx: UnsignedTransaction, fork: Fork, limits:
     throw new TxError('INITCODE_SIZE_EXCEEDED', `initcode is ${tx.data.length} bytes, over the ${MAX_INITCODE_SIZE}-byte limit (EIP-3860)`);
   }
   checkFees(tx, limits);
-  checkGas(tx, fork, limits);
+  checkGas(tx, fork, limits, intrinsic ?? intrinsicGas(tx, fork), floor ?? floorDataGas(tx, fork));
 }
 
 function checkChainId(tx: UnsignedTransaction, fork: Fork, chainId: bigint | undefined): void {
@@ -114,16 +118,14 @@ function checkFees(tx: UnsignedTransaction, limits: TxLimits): void {
   }
 }
 
-function checkGas(tx: UnsignedTransaction, fork: Fork, limits: TxLimits): void {
+function checkGas(tx: UnsignedTransaction, fork: Fork, limits: TxLimits, intrinsic: bigint, floor: bigint): void {
   if (fork >= Fork.Osaka && tx.gasLimit > TX_GAS_LIMIT_CAP) {
     throw new TxError('GAS_LIMIT_EXCEEDS_MAXIMUM', `gas limit ${tx.gasLimit} is over the cap of 2^24 (EIP-7825)`);
   }
   if (limits.blockGasLimit !== undefined && tx.gasLimit > limits.blockGasLimit) {
     throw new TxError('GAS_ALLOWANCE_EXCEEDED', `gas limit ${tx.gasLimit} is over the block's gas limit ${limits.blockGasLimit}`);
   }
-  const intrinsic = intrinsicGas(tx, fork);
   if (tx.gasLimit < intrinsic) throw new TxError('INTRINSIC_GAS_TOO_LOW', `gas limit ${tx.gasLimit} is below the intrinsic gas ${intrinsic}`);
-  const floor = floorDataGas(tx, fork);
   if (tx.gasLimit < floor) {
     throw new TxError('INTRINSIC_GAS_BELOW_FLOOR_GAS_COST', `gas limit ${tx.gasLimit} is below the calldata floor ${floor} (EIP-7623)`);
   }

@@ -1,8 +1,8 @@
 /** KECCAK256: 30 gas plus 6 per word, plus memory expansion. */
-import { keccak256 } from '../../primitives/keccak.js';
+import { keccak256, keccak256Word } from '../../primitives/keccak.js';
 import type { Frame } from '../frame.js';
 import { KECCAK_WORD_GAS } from '../gas.js';
-import { bytesToWord, readWord, viewOf } from '../word.js';
+import { readWord, viewOf } from '../word.js';
 import { chargeCopy } from './memory.js';
 
 const EMPTY_HASH_WORD = readWord(viewOf(keccak256(new Uint8Array(0))), 0);
@@ -14,7 +14,6 @@ export function keccak(f: Frame): void {
   const size = s[i - 1];
   if (size === 0n) return void (s[i - 1] = EMPTY_HASH_WORD);
   if (!chargeCopy(f, offset, size, KECCAK_WORD_GAS)) return;
-  const start = Number(offset);
-  const hash = keccak256(f.memory.subarray(start, start + Number(size)));
-  s[i - 1] = bytesToWord(hash);
+  // Hashed straight from memory to a word: no subarray, no digest array.
+  s[i - 1] = keccak256Word(f.memory, Number(offset), Number(size));
 }

@@ -6,25 +6,26 @@ import { readWord, writeWord } from '../word.js';
 export function mload(f: Frame): void {
   const s = f.stack;
   const i = f.sp - 1;
-  if (!f.expand(s[i], 32n)) return;
-  s[i] = readWord(f.memView, Number(s[i]));
+  const o = f.expandAt(s[i], 32);
+  if (o < 0) return;
+  s[i] = readWord(f.memView, o);
 }
 
 export function mstore(f: Frame): void {
   const s = f.stack;
   const i = f.sp - 1;
-  const offset = s[i];
-  if (!f.expand(offset, 32n)) return;
-  writeWord(f.memView, Number(offset), s[i - 1]);
+  const o = f.expandAt(s[i], 32);
+  if (o < 0) return;
+  writeWord(f.memView, o, s[i - 1]);
   f.sp = i - 1;
 }
 
 export function mstore8(f: Frame): void {
   const s = f.stack;
   const i = f.sp - 1;
-  const offset = s[i];
-  if (!f.expand(offset, 1n)) return;
-  f.memory[Number(offset)] = Number(s[i - 1] & 0xffn);
+  const o = f.expandAt(s[i], 1);
+  if (o < 0) return;
+  f.memory[o] = Number(s[i - 1] & 0xffn);
   f.sp = i - 1;
 }
 

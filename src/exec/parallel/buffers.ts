@@ -6,7 +6,7 @@
  * Internal module of the parallel executor.
  */
 import { allocateMV, type MVBuffers, type MVCapacities } from './mv-memory.js';
-import type { PreStateBuffers } from './prestate.js';
+import type { TableBuffers } from './table.js';
 import { schedulerWords } from './scheduler.js';
 
 export interface SharedBuffers {
@@ -15,7 +15,7 @@ export interface SharedBuffers {
   txCapacity: number;
   sched: SharedArrayBuffer;
   mv: MVBuffers;
-  pre: PreStateBuffers;
+  table: TableBuffers;
   /** Senders: 3 words per transaction. */
   senders: SharedArrayBuffer;
   /** Per transaction: 1 when its signature did not recover. */
@@ -40,34 +40,33 @@ export interface Capacities {
 
 export function defaultCapacities(txs: number, scale = 1): Capacities {
   const t = Math.max(64, txs);
-  let locations = 1 << 16;
-  while (locations < t * 32 * scale) locations *= 2;
   return {
     txs: t,
     mv: {
-      locations,
-      entryWords: t * 96 * scale,
-      readWords: t * 3 * 64 * scale,
-      writeWords: t * 32 * scale,
+      locations: t * 32 * scale,
+      // Plus room for the partly used chunks threads hold (mv-memory.ts).
+      entryWords: t * 96 * scale + 64 * 2048,
+      readWords: t * 3 * 64 * scale + 64 * 4096,
+      writeWords: t * 32 * scale + 64 * 4096,
       codeBytes: 1 << 20,
       txs: t,
     },
-    resultWords: t * 64 * scale,
+    resultWords: t * 64 * scale + 64 * 4096,
   };
 }
 
-export function allocateShared(caps: Capacities, pre: PreStateBuffers, version: number): SharedBuffers {
+export function allocateShared(caps: Capacities, table: TableBuffers, version: number): SharedBuffers {
   const n = caps.txs;
   return {
     version,
     txCapacity: n,
     sched: new SharedArrayBuffer(4 * schedulerWords(n)),
     mv: allocateMV(caps.mv),
-    pre,
+    table,
     senders: new SharedArrayBuffer(24 * n),
     senderErrors: new SharedArrayBuffer(4 * n),
     results: new SharedArrayBuffer(8 * caps.resultWords),
-    resultIndex: new SharedArrayBuffer(12 * n),
+    resultIndex: new SharedArrayBuffer(4 * 16 * n),
     resultsCtl: new SharedArrayBuffer(16),
     txTimes: new SharedArrayBuffer(16 * n),
     txCounts: new SharedArrayBuffer(8 * n),

@@ -33,12 +33,23 @@ export interface AccountRead {
   codeSet: boolean;
   /** Absent because the block deleted it (so a revival gets explicitly empty code). */
   deletedInBlock: boolean;
-  /** The highest transaction below the reader that deleted it through a lazy zero fee, or -1. */
-  feeWipe: number;
+  /**
+   * The last transaction below the reader that wiped the account's storage
+   * (deletion, re-creation, a lazy zero fee deleting an empty coinbase), or
+   * -1: its slots written before that transaction read as zero.
+   */
+  wipeTx: number;
+  /** Some transaction of the block below the reader wrote the account (or paid it a lazy fee). */
+  inBlock: boolean;
+  /** The account's slot in the location table (-1 where nobody needs it). */
+  loc: number;
+  /** Storage slot -> its table slot, for the reads of this incarnation (saves a probe when it writes them). */
+  slotLocs: Map<bigint, number> | undefined;
 }
 
 export const ABSENT: AccountRead = {
-  state: undefined, codeSrc: CODE_EMPTY, codeOff: 0, codeLen: 0, codeSet: false, deletedInBlock: false, feeWipe: -1,
+  state: undefined, codeSrc: CODE_EMPTY, codeOff: 0, codeLen: 0, codeSet: false, deletedInBlock: false, wipeTx: -1, inBlock: false, loc: -1,
+  slotLocs: undefined,
 };
 
 /** EIP-161: no code, nonce 0, balance 0. */
@@ -69,9 +80,12 @@ export function applyFee(r: AccountRead, tx: number, fee: bigint): AccountRead {
   const before = r.state;
   const after = payFee(before, fee);
   if (after === before) return r;
-  if (after === undefined) return { ...ABSENT, deletedInBlock: true, feeWipe: tx };
+  if (after === undefined) return { ...ABSENT, deletedInBlock: true, wipeTx: tx, inBlock: true, loc: r.loc };
   if (before === undefined) {
-    return { state: after, codeSrc: CODE_EMPTY, codeOff: 0, codeLen: 0, codeSet: r.deletedInBlock, deletedInBlock: false, feeWipe: r.feeWipe };
+    return {
+      state: after, codeSrc: CODE_EMPTY, codeOff: 0, codeLen: 0, codeSet: r.deletedInBlock, deletedInBlock: false, wipeTx: r.wipeTx, inBlock: true,
+      loc: r.loc, slotLocs: undefined,
+    };
   }
-  return { ...r, state: after };
+  return { ...r, state: after, inBlock: true };
 }

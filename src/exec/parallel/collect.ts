@@ -9,12 +9,13 @@
  * It must equal what `mergeChanges` folds in the sequential executor, field
  * by field. Per account, with the highest versions below `upTo`:
  *   - an entry exists iff some transaction changed the account: it wrote its
- *     ACCOUNT, CLEAR or a STORAGE location (workers write ACCOUNT only when
- *     nonce, balance or code changed, exactly when the journal would list
- *     it), or, for the coinbase, a lazy fee changed it;
+ *     ACCOUNT or a STORAGE location (workers write ACCOUNT only when nonce,
+ *     balance or code changed or the storage was wiped, exactly when the
+ *     journal lists it without slots), or, for the coinbase, a lazy fee
+ *     changed it;
  *   - deleted: the final ACCOUNT version is absent;
  *   - nonce, balance: the final ACCOUNT version, else the pre-state;
- *   - storageCleared: some transaction wiped it (CLEAR written);
+ *   - storageCleared: the final ACCOUNT version carries a wipe;
  *   - storage: the slots whose final writer is not below the last wipe;
  *   - code: present iff the final version carries F_CODESET.
  *
@@ -24,9 +25,9 @@ import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { KECCAK_EMPTY } from '../../primitives/keccak.js';
 import type { AccountChange, StateChanges, StateReader } from '../../state/types.js';
 import { ABSENT, applyFee, type AccountRead } from './coinbase.js';
-import { KEY_WORDS, KIND_ACCOUNT, KIND_CLEAR, KIND_STORAGE, keyAddress, keyKind } from './keys.js';
-import { CODE_MV, CODE_PRESTATE, F_ABSENT, F_CODESET, F_DELTA, F_ESTIMATE, type MVMemory } from './mv-memory.js';
-import type { PreStateReader } from './prestate.js';
+import { KEY_WORDS, KIND_ACCOUNT, KIND_STORAGE, KeyScratch, keyAddress, keyKind } from './keys.js';
+import { CODE_MV, CODE_PRESTATE, F_ABSENT, F_CODESET, F_ESTIMATE, type MVMemory } from './mv-memory.js';
+import type { LocationTable } from './table.js';
 import { readU256 } from './words.js';
 
 /** One account's written locations (list positions). */
@@ -35,7 +36,6 @@ interface Touched {
   /** Key words 0..4, to recognise the address without building a bigint. */
   w: Uint32Array;
   account: number;
-  clear: number;
   slots: number[];
 }
 
@@ -55,10 +55,11 @@ export class ChangeCollector {
   /** Accounts by a hash of their key words (collisions resolved by comparing words). */
   private readonly byHash = new Map<number, Touched[]>();
   private readonly touched: Touched[] = [];
+  private coinbaseLoc = -1;
 
   constructor(
     private readonly mv: MVMemory,
-    private readonly table: PreStateReader,
+    private readonly table: LocationTable,
     private readonly pre: StateReader,
     private readonly coinbase: bigint,
   ) {
@@ -66,9 +67,12 @@ export class ChangeCollector {
   }
 
   /**
-   * Decodes up to `budget` new or changed locations (safe while workers
-   * run: entries are immutable, and anything seen now is checked again at
-   * `finish`). Returns whether it did any work.
+   * Registers and decodes up to `budget` locations written since the last
+   * call (safe while workers run: entries are immutable; a location written
+   * again later is decoded again at `finish`, which only compares entry
+   * offsets for the rest). Each is looked at once here: rescanning them all
+   * would also pull cache lines away from the workers writing them.
+   * Returns whether it did any work.
    */
   step(budget: number): boolean {
     let work = 0;
@@ -77,10 +81,8 @@ export class ChangeCollector {
       const loc = this.mv.listed(this.listed);
       if (loc < 0) break; // published out of order: later
       this.register(loc);
+      this.refresh(this.listed - 1, -1);
       work++;
-    }
-    for (let p = 0; p < this.locs.length && work < budget; p++) {
-      if (this.refresh(p, -1)) work++;
     }
     return work > 0;
   }
@@ -91,9 +93,14 @@ export class ChangeCollector {
     while (this.listed < count) this.register(this.mv.listed(this.listed));
     const below = upTo < n ? upTo : -1;
     for (let p = 0; p < this.locs.length; p++) this.refresh(p, below);
+    // The coinbase may have lazy fees and no written location: make sure it is looked at.
+    const s = new KeyScratch();
+    s.setAccount(KIND_ACCOUNT, this.coinbase);
+    this.coinbaseLoc = this.table.locate(s);
+    this.owner(this.coinbaseLoc);
     const changes: StateChanges = new Map();
     for (const t of this.touched) {
-      const change = this.accountChange(t);
+      const change = this.accountChange(t, upTo, n);
       if (change !== undefined) changes.set(t.address, change);
     }
     return changes;
@@ -107,10 +114,9 @@ export class ChangeCollector {
     this.seen.push(NONE);
     this.values.push(undefined);
     this.slotKeys.push(0n);
-    if (kind !== KIND_ACCOUNT && kind !== KIND_CLEAR && kind !== KIND_STORAGE) return;
+    if (kind !== KIND_ACCOUNT && kind !== KIND_STORAGE) return;
     const t = this.owner(loc);
     if (kind === KIND_ACCOUNT) t.account = p;
-    else if (kind === KIND_CLEAR) t.clear = p;
     else {
       t.slots.push(p);
       this.slotKeys[p] = readU256(this.keys64, this.mv.keys, loc * (KEY_WORDS / 2) + 3);
@@ -130,7 +136,7 @@ export class ChangeCollector {
       const w = t.w;
       if (w[0] === k[b] && w[1] === k[b + 1] && w[2] === k[b + 2] && w[3] === k[b + 3] && w[4] === k[b + 4]) return t;
     }
-    const t: Touched = { address: keyAddress(k, b), w: k.slice(b, b + 5), account: NONE, clear: NONE, slots: [] };
+    const t: Touched = { address: keyAddress(k, b), w: k.slice(b, b + 5), account: NONE, slots: [] };
     bucket.push(t);
     this.touched.push(t);
     return t;
@@ -154,29 +160,26 @@ export class ChangeCollector {
     this.seen[p] = e;
     if (e === NONE) this.values[p] = undefined;
     else if (kind === KIND_STORAGE) this.values[p] = readU256(mv.w64, mv.i32, e + 2);
-    else if ((mv.entryFlags(e) & F_DELTA) === 0) this.values[p] = decodeAccount(mv, this.table, e);
-    else this.values[p] = undefined; // the coinbase's lazy chain: resolved in accountChange
+    else this.values[p] = decodeAccount(mv, this.table, e);
     return true;
   }
 
-  private accountChange(t: Touched): AccountChange | undefined {
+  private accountChange(t: Touched, upTo: number, n: number): AccountChange | undefined {
     const mv = this.mv;
-    let clearTx = t.clear !== NONE && this.seen[t.clear] !== NONE ? mv.entryTx(this.seen[t.clear]) : -1;
+    let clearTx = -1;
     let slots = 0;
     for (const p of t.slots) if (this.seen[p] !== NONE) slots++;
-    let changed = clearTx !== -1 || slots > 0;
+    let changed = slots > 0;
     let read: AccountRead | undefined;
-    if (t.account !== NONE && this.seen[t.account] !== NONE) {
-      const e = this.seen[t.account];
-      if ((mv.entryFlags(e) & F_DELTA) !== 0 || t.address === this.coinbase) {
-        const r = this.resolveLazy(e, t.address);
-        read = r.read;
-        changed ||= r.changed;
-      } else {
-        read = this.values[t.account] as AccountRead;
-        changed = true;
-      }
-      if (read.feeWipe > clearTx) clearTx = read.feeWipe;
+    if (t.address === this.coinbase) {
+      const r = this.resolveLazy(upTo < n ? mv.firstBelow(this.coinbaseLoc, upTo) : mv.head(this.coinbaseLoc), t.address, upTo);
+      read = r.read;
+      changed ||= r.changed;
+      clearTx = read.wipeTx;
+    } else if (t.account !== NONE && this.seen[t.account] !== NONE) {
+      read = this.values[t.account] as AccountRead;
+      changed = true;
+      clearTx = read.wipeTx;
     }
     if (!changed) return undefined;
     if (read !== undefined && read.state === undefined) {
@@ -202,19 +205,13 @@ export class ChangeCollector {
   }
 
   /**
-   * The coinbase from version `e` down: its lazy fees above the last
-   * explicit write (or the pre-state), replayed oldest first. It changed if
-   * some transaction wrote it or a fee changed it (a zero fee on a non-empty
-   * account does not).
+   * The coinbase: its last explicit version `e` below `upTo` (or the
+   * pre-state) and the lazy fees of the transactions after it, replayed in
+   * order. It changed if some transaction wrote it or a fee changed it (a
+   * zero fee on a non-empty account does not).
    */
-  private resolveLazy(top: number, address: bigint): { read: AccountRead; changed: boolean } {
+  private resolveLazy(e: number, address: bigint, upTo: number): { read: AccountRead; changed: boolean } {
     const mv = this.mv;
-    const deltas: number[] = [];
-    let e = top;
-    while (e !== NONE && (mv.entryFlags(e) & F_DELTA) !== 0) {
-      deltas.push(e);
-      e = mv.nextEntry(e);
-    }
     let changed = e !== NONE;
     let read: AccountRead;
     if (e !== NONE) read = decodeAccount(mv, this.table, e);
@@ -222,8 +219,10 @@ export class ChangeCollector {
       const a = this.pre.getAccount(address);
       read = a === undefined ? ABSENT : { ...ABSENT, state: { nonce: a.nonce, balance: a.balance, code: a.code, codeHash: a.codeHash } };
     }
-    for (let i = deltas.length - 1; i >= 0; i--) {
-      const next = applyFee(read, mv.entryTx(deltas[i]), readU256(mv.w64, mv.i32, deltas[i] + 2));
+    for (let t = e === NONE ? 0 : mv.entryTx(e) + 1; t < upTo; t++) {
+      const fee = mv.finalFee(t);
+      if (fee === undefined) continue;
+      const next = applyFee(read, t, fee);
       if (next !== read) changed = true;
       read = next;
     }
@@ -232,10 +231,11 @@ export class ChangeCollector {
 }
 
 /** An ACCOUNT version as the block's final value (code copied out of the shared arenas). */
-function decodeAccount(mv: MVMemory, table: PreStateReader, e: number): AccountRead {
+export function decodeAccount(mv: MVMemory, table: LocationTable, e: number): AccountRead {
   const flags = mv.entryFlags(e);
-  if ((flags & F_ABSENT) !== 0) return { ...ABSENT, deletedInBlock: true };
   const i32 = mv.i32;
+  const wipeTx = i32[2 * (e + 12) + 1];
+  if ((flags & F_ABSENT) !== 0) return { ...ABSENT, deletedInBlock: true, wipeTx, inBlock: true };
   const src = i32[2 * (e + 12)];
   const off = i32[2 * (e + 11)];
   const len = i32[2 * (e + 11) + 1];
@@ -250,6 +250,6 @@ function decodeAccount(mv: MVMemory, table: PreStateReader, e: number): AccountR
   }
   return {
     state: { nonce: mv.w64[e + 2], balance: readU256(mv.w64, i32, e + 3), codeHash, code },
-    codeSrc: src, codeOff: off, codeLen: len, codeSet: (flags & F_CODESET) !== 0, deletedInBlock: false, feeWipe: -1,
+    codeSrc: src, codeOff: off, codeLen: len, codeSet: (flags & F_CODESET) !== 0, deletedInBlock: false, wipeTx, inBlock: true, loc: -1, slotLocs: undefined,
   };
 }

@@ -13,7 +13,8 @@ import type { Transaction } from '../../tx/types.js';
 import type { BlockEnv, TxResult } from '../types.js';
 import type { SharedBuffers } from './buffers.js';
 import { MVMemory } from './mv-memory.js';
-import { PreStateReader } from './prestate.js';
+import { LocationTable } from './table.js';
+import { TableCommitter } from './table-commit.js';
 import { OUTCOME_ERROR, OUTCOME_INVALID, OUTCOME_OK, writeOutcome, type Outcome } from './results.js';
 import { ABORT, EXECUTED, RECOVER_DONE, RECOVER_GATE, RECOVER_IDX, Scheduler, TXS_READY } from './scheduler.js';
 import { readEnv, readTransaction, WordReader, WordWriter } from './tx-codec.js';
@@ -71,7 +72,16 @@ export interface WorkerStats {
   /** Time in the block, and the part spent waiting (encoding not there yet, idle sleeps). */
   busyMs: number;
   waitMs: number;
+  /** Time folding the block into the location table (table-commit.ts). */
+  commitMs: number;
 }
+
+const DEFER = { deferCoinbasePayment: true };
+
+/** Outcome arena words a thread claims at a time. */
+const RESULT_CHUNK = 4096;
+/** Per-transaction words of the outcome index: offset, length, incarnation (a cache line each). */
+export const RESULT_INDEX_WORDS = 16;
 
 /** Senders recovered per claim of the shared counter. */
 const RECOVER_CHUNK = 8;
@@ -82,11 +92,15 @@ export class WorkerEngine {
   private b!: SharedBuffers;
   private sched!: Scheduler;
   private mv!: MVMemory;
-  private pre!: PreStateReader;
+  private table!: LocationTable;
   private view!: TxView;
+  private committer!: TableCommitter;
   private senders!: BigUint64Array;
   private senderErrors!: Int32Array;
   private results!: BigUint64Array;
+  private results32!: Int32Array;
+  private resultPos = 0;
+  private resultEnd = 0;
   private resultIndex!: Int32Array;
   private resultsCtl!: Int32Array;
   private txTimes!: Float64Array;
@@ -111,12 +125,14 @@ export class WorkerEngine {
   setBuffers(b: SharedBuffers): void {
     this.b = b;
     this.sched = new Scheduler(b.sched, b.txCapacity);
-    this.mv = new MVMemory(b.mv, this.sched.a, ABORT);
-    this.pre = new PreStateReader(b.pre);
-    this.view = new TxView(this.mv, this.pre);
+    this.table = new LocationTable(b.table);
+    this.mv = new MVMemory(b.mv, this.table, this.sched.a, ABORT);
+    this.view = new TxView(this.mv, this.table);
+    this.committer = new TableCommitter(this.table, this.mv, this.sched.a, ABORT);
     this.senders = new BigUint64Array(b.senders);
     this.senderErrors = new Int32Array(b.senderErrors);
     this.results = new BigUint64Array(b.results);
+    this.results32 = new Int32Array(b.results);
     this.resultIndex = new Int32Array(b.resultIndex);
     this.resultsCtl = new Int32Array(b.resultsCtl);
     this.txTimes = new Float64Array(b.txTimes);
@@ -135,20 +151,24 @@ export class WorkerEngine {
   /** Runs this thread's part of a block; returns when the scheduler is done (or throws BlockAborted). */
   runBlock(job: BlockJob): WorkerStats {
     this.job = job;
-    this.stats = { executions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0, knownDependencyWaits: 0, sleeps: 0, recovered: 0, busyMs: 0, waitMs: 0 };
+    this.stats = { executions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0, knownDependencyWaits: 0, sleeps: 0, recovered: 0, busyMs: 0, waitMs: 0, commitMs: 0 };
     const t0 = performance.now();
     this.reader = new WordReader(job.block);
     this.reader.pos = this.reader.i32[2]; // word 1: where the environment starts
     this.env = readEnv(this.reader);
     this.sched.begin();
     this.mv.begin();
-    this.view.beginBlock(this.pre, this.env.coinbase);
+    this.resultPos = this.resultEnd = 0;
+    this.view.beginBlock(this.env.coinbase);
     this.txs = new Array(this.sched.blockSize);
     if (job.recover && !this.recoverSenders()) {
       this.stats.busyMs = performance.now() - t0;
       return this.stats;
     }
     this.loop();
+    const t1 = performance.now();
+    this.committer.run(job.workers, this.env.coinbase, this.sched.blockSize);
+    this.stats.commitMs = performance.now() - t1;
     this.stats.busyMs = performance.now() - t0;
     return this.stats;
   }
@@ -234,7 +254,7 @@ export class WorkerEngine {
     if (Atomics.add(a, RECOVER_DONE, 1) + 1 === this.job.workers) {
       let failed = false;
       for (let i = 0; i < n; i++) if (this.senderErrors[i] !== 0) failed = true;
-      if (!failed) fillPrevSameSender(this.senders, n, a, this.sched.prevSameSenderAt);
+      if (!failed) fillPrevSameSender(this.senders, n, this.sched);
       Atomics.store(a, RECOVER_GATE, failed ? 2 : 1);
       Atomics.notify(a, RECOVER_GATE);
     } else {
@@ -260,6 +280,7 @@ export class WorkerEngine {
   /** The paper's try_execute: run one incarnation and record it, or park on a dependency. */
   private tryExecute(tx: TxIdx, inc: Incarnation): TaskKind {
     const sched = this.sched;
+    this.waitEncoded(tx);
     const fault = this.job.fault;
     if (fault !== undefined && fault.tx === tx && (fault.worker === undefined || fault.worker === this.index) && fault.kind !== 'evm-throw') {
       this.injectFault(fault.kind);
@@ -283,7 +304,7 @@ export class WorkerEngine {
       let outcome: Outcome;
       try {
         if (fault?.kind === 'evm-throw' && fault.tx === tx) throw new Error('injected fault: EVM failure');
-        const r = this.run(view, t, sender, env, this.job.defer ? { deferCoinbasePayment: true } : undefined);
+        const r = this.run(view, t, sender, env, this.job.defer ? DEFER : undefined);
         view.writeResult(r.changes, r.coinbaseFee);
         outcome = { kind: OUTCOME_OK, result: r };
       } catch (err) {
@@ -296,7 +317,9 @@ export class WorkerEngine {
         if (err instanceof BlockAborted) throw err;
         outcome = err instanceof TxError ? { kind: OUTCOME_INVALID, error: err } : { kind: OUTCOME_ERROR, message: describe(err) };
       }
-      const wroteNew = this.mv.record(tx, view.ws, view.wsLen, view.rs);
+      // No result, no fee (an earlier incarnation's fee must not survive).
+      if (outcome.kind !== OUTCOME_OK) this.mv.setFee(tx, inc, undefined);
+      const wroteNew = this.mv.record(tx, view.ws, view.wsLen, view.rs) || (outcome.kind === OUTCOME_OK && view.newFee);
       if (view.needsSequential && outcome.kind === OUTCOME_OK) outcome = { kind: OUTCOME_ERROR, message: 'needs sequential execution (EIP-7610 storage check after in-block storage writes)' };
       this.storeOutcome(tx, inc, outcome);
       if (this.job.profile) {
@@ -327,16 +350,26 @@ export class WorkerEngine {
     w.pos = 0;
     writeOutcome(w, o);
     const len = w.pos;
-    const off = Atomics.add(this.resultsCtl, 0, len);
-    if (off + len > this.results.length) {
-      this.sched.abort(ABORT_CAPACITY);
-      throw new BlockAborted(ABORT_CAPACITY);
+    // This thread's chunk of the arena (one shared atomic per chunk, not per outcome).
+    let off = this.resultPos;
+    if (off + len > this.resultEnd) {
+      const chunk = len > RESULT_CHUNK ? len : RESULT_CHUNK;
+      off = Atomics.add(this.resultsCtl, 0, chunk);
+      if (off + chunk > this.results.length) {
+        this.sched.abort(ABORT_CAPACITY);
+        throw new BlockAborted(ABORT_CAPACITY);
+      }
+      this.resultEnd = off + chunk;
     }
-    this.results.set(w.w64.subarray(0, len), off);
+    this.resultPos = off + len;
+    // Copied as 32-bit words: a BigUint64Array copy from another shared buffer is slow.
+    const src = w.i32;
+    const dst = this.results32;
+    for (let i = 0, j = 2 * off; i < 2 * len; i++, j++) dst[j] = src[i];
     const idx = this.resultIndex;
-    idx[3 * tx] = off;
-    idx[3 * tx + 1] = len;
-    idx[3 * tx + 2] = inc;
+    idx[RESULT_INDEX_WORDS * tx] = off;
+    idx[RESULT_INDEX_WORDS * tx + 1] = len;
+    idx[RESULT_INDEX_WORDS * tx + 2] = inc;
   }
 }
 
@@ -344,13 +377,12 @@ function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
-/** prev[i] = the previous transaction with the same sender, or -1. */
-export function fillPrevSameSender(senders: BigUint64Array, n: number, out: Int32Array, at: number): void {
+/** Each transaction's known dependency: the previous transaction with the same sender, or -1. */
+export function fillPrevSameSender(senders: BigUint64Array, n: number, sched: Scheduler): void {
   const last = new Map<bigint, number>();
   for (let i = 0; i < n; i++) {
     const s = readAddress(senders, 3 * i);
-    const p = last.get(s);
-    out[at + i] = p === undefined ? -1 : p;
+    sched.setPrevSameSender(i, last.get(s) ?? -1);
     last.set(s, i);
   }
 }

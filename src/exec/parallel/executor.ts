@@ -18,11 +18,11 @@ import type { Transaction } from '../../tx/types.js';
 import { BlockExecutionError, BlockFold, checkGasAllowance, executeSequential, type BlockResult, type BlockState } from '../sequential.js';
 import type { BlockEnv } from '../types.js';
 import { allocateShared, defaultCapacities, type Capacities, type SharedBuffers } from './buffers.js';
-import { ChangeCollector } from './commit.js';
-import { fillPrevSameSender, type BlockJob, type FaultInjection, type WorkerStats } from './engine.js';
+import { ChangeCollector } from './collect.js';
+import type { BlockJob, FaultInjection, WorkerStats } from './engine.js';
 import { MVMemory, PRESTATE } from './mv-memory.js';
 import { BlockFailure, WorkerPool } from './pool.js';
-import { PreStateTable, type StateSnapshot } from './prestate.js';
+import { LocationTable, type StateSnapshot } from './table.js';
 import { OUTCOME_ERROR, OUTCOME_INVALID, OUTCOME_OK, OutcomeCollector } from './results.js';
 import { ABORT, EXECUTED, RECOVER_GATE, Scheduler, TXS_READY } from './scheduler.js';
 import { BlockEncoder } from './tx-codec.js';
@@ -122,12 +122,14 @@ export class ParallelExecutor {
   private buffers!: SharedBuffers;
   private sched!: Scheduler;
   private mv!: MVMemory;
-  private table: PreStateTable | undefined;
+  private table!: LocationTable;
   /** The state `table` mirrors; another state (or a failed block) forces a rebuild. */
   private tableState: ExecState | undefined;
   private version = 0;
   private seq = 0;
   private readonly encoder = new BlockEncoder();
+  /** sender -> its latest transaction so far in the block (known dependencies). */
+  private readonly lastOfSender = new Map<bigint, number>();
 
   private constructor(private readonly options: ParallelExecutorOptions) {
     this.threads = Math.max(1, options.threads ?? availableParallelism());
@@ -140,16 +142,16 @@ export class ParallelExecutor {
   /** Starts the workers (once; they are reused for every block). */
   static async create(options: ParallelExecutorOptions = {}): Promise<ParallelExecutor> {
     const ex = new ParallelExecutor(options);
-    ex.table = PreStateTable.create(1024, 1024);
+    ex.table = LocationTable.allocate(1 << 10, 1 << 10);
     ex.allocate();
     await ex.pool.ensureStarted(ex.buffers);
     return ex;
   }
 
   private allocate(): void {
-    this.buffers = allocateShared(this.caps, (this.table as PreStateTable).buffers, ++this.version);
+    this.buffers = allocateShared(this.caps, this.table.buffers, ++this.version);
     this.sched = new Scheduler(this.buffers.sched, this.buffers.txCapacity);
-    this.mv = new MVMemory(this.buffers.mv, this.sched.a, ABORT);
+    this.mv = new MVMemory(this.buffers.mv, this.table, this.sched.a, ABORT);
   }
 
   async close(): Promise<void> {
@@ -176,6 +178,8 @@ export class ParallelExecutor {
         return await this.parallel(state, txs, env, opts, t0);
       } catch (err) {
         if (!(err instanceof BlockFailure)) throw err;
+        // The workers may have committed part of the block into the table.
+        this.tableState = undefined;
         if (err.reason === ABORT_CAPACITY && attempt < MAX_GROWTH) {
           this.scale *= 2;
           continue;
@@ -193,9 +197,10 @@ export class ParallelExecutor {
    * does): lets a benchmark keep the one-time load out of block timings.
    */
   loadPreState(state: ExecState): void {
-    this.table = PreStateTable.fromState(state);
+    this.table = LocationTable.fromState(state, 64 * this.caps.txs * this.scale);
     this.tableState = state;
-    this.buffers = { ...this.buffers, pre: this.table.buffers, version: ++this.version };
+    this.buffers = { ...this.buffers, table: this.table.buffers, version: ++this.version };
+    this.mv = new MVMemory(this.buffers.mv, this.table, this.sched.a, ABORT);
   }
 
   /** Forget the shared copy of the pre-state (the state was changed outside the executor). */
@@ -212,7 +217,9 @@ export class ParallelExecutor {
       this.tableState = undefined; // partly applied
       throw err;
     }
-    this.syncTable(state, result.changes);
+    // Small blocks run here often: keep the table in step rather than rebuild it.
+    if (this.tableState === state && !this.table.stale && this.table.hasRoom(4 * result.changes.size + 1024)) this.table.applyChanges(result.changes);
+    else this.tableState = undefined;
     const totalMs = performance.now() - t0;
     const stats: ParallelRunStats = {
       mode: 'sequential', reason, threads: 1, txs: txs.length, executions: txs.length, reexecutions: 0, validations: 0,
@@ -222,15 +229,9 @@ export class ParallelExecutor {
     return { ...result, stats };
   }
 
-  /** After a block: commit to the state and mirror the changes into the shared table. */
-  private syncTable(state: ExecState, changes: StateChanges): void {
-    if (this.tableState === state && (this.table as PreStateTable).applyChanges(changes)) return;
-    this.tableState = undefined;
-  }
-
   private prepare(state: ExecState, n: number): void {
     let grown = false;
-    if (this.tableState !== state) this.loadPreState(state);
+    if (this.tableState !== state || this.table.stale || !this.table.hasRoom(32 * n * this.scale)) this.loadPreState(state);
     const want = defaultCapacities(n, this.scale);
     if (want.txs > this.caps.txs || want.mv.locations > this.caps.mv.locations || want.mv.entryWords > this.caps.mv.entryWords || want.resultWords > this.caps.resultWords) {
       this.caps = want;
@@ -240,7 +241,7 @@ export class ParallelExecutor {
   }
 
   /** Resets the shared per-block state (no worker running). */
-  private resetBlock(n: number, senders: readonly bigint[] | undefined): void {
+  private resetBlock(n: number): void {
     const b = this.buffers;
     this.sched.reset(n);
     this.mv.resetBlock();
@@ -253,11 +254,28 @@ export class ParallelExecutor {
       counts[2 * i + 1] = -1;
     }
     new Int32Array(b.senderErrors).fill(0, 0, n);
+    this.lastOfSender.clear();
+  }
+
+  /**
+   * Encodes transactions up to `count` in all and, when the caller gave the
+   * senders, their known dependencies (each one's previous transaction from
+   * the same sender); then tells the workers they are there.
+   */
+  private feed(count: number, senders: readonly bigint[] | undefined): void {
+    const from = this.encoder.encoded;
+    const to = this.encoder.encode(count - from);
     if (senders !== undefined) {
-      const w = new BigUint64Array(b.senders);
-      for (let i = 0; i < n; i++) writeAddress(w, 3 * i, senders[i]);
-      fillPrevSameSender(w, n, this.sched.a, this.sched.prevSameSenderAt);
+      const w = new BigUint64Array(this.buffers.senders);
+      for (let i = from; i < to; i++) {
+        const s = senders[i];
+        writeAddress(w, 3 * i, s);
+        this.sched.setPrevSameSender(i, this.lastOfSender.get(s) ?? -1);
+        this.lastOfSender.set(s, i);
+      }
     }
+    Atomics.store(this.sched.a, TXS_READY, to);
+    Atomics.notify(this.sched.a, TXS_READY);
   }
 
   /**
@@ -272,10 +290,10 @@ export class ParallelExecutor {
     await this.pool.ensureStarted(this.buffers);
     this.prepare(state, n);
     const b = this.buffers;
-    this.resetBlock(n, opts.senders);
-    const block = this.encoder.start(txs, env);
+    this.resetBlock(n);
+    const block = this.encoder.start(txs, env, opts.senders === undefined);
     const ready = this.sched.a;
-    Atomics.store(ready, TXS_READY, this.encoder.encode(ENCODE_FIRST));
+    this.feed(ENCODE_FIRST, opts.senders);
     const recover = opts.senders === undefined;
     const job: BlockJob = {
       seq: ++this.seq, block, recover, workers: this.threads, defer: env.fork >= Fork.SpuriousDragon, profile: opts.profile === true,
@@ -288,13 +306,11 @@ export class ParallelExecutor {
       () => (settled = true),
       () => (settled = true),
     );
-    while (!this.encoder.done) {
-      Atomics.store(ready, TXS_READY, this.encoder.encode(ENCODE_CHUNK));
-      Atomics.notify(ready, TXS_READY);
-    }
-    const executed = (tx: number) => Atomics.load(ready, this.sched.statusAt + tx);
+    while (!this.encoder.done) this.feed(this.encoder.encoded + ENCODE_CHUNK, opts.senders);
+    const sched = this.sched;
+    const executed = (tx: number) => Atomics.load(ready, sched.statusIndex(tx));
     const outcomes = new OutcomeCollector(b.results, b.resultIndex, n, executed, EXECUTED);
-    const changes = new ChangeCollector(this.mv, this.table as PreStateTable, state, env.coinbase);
+    const changes = new ChangeCollector(this.mv, this.table, state, env.coinbase);
     while (!settled && !process.env.ML_NOPOLL) {
       const busy = changes.step(COLLECT_BUDGET) || outcomes.step();
       await (busy ? immediate() : Promise.race([stopped, delay(1)]));
@@ -335,20 +351,21 @@ export class ParallelExecutor {
       if (invalid === undefined && o.kind === OUTCOME_ERROR) throw new BlockFailure(`transaction ${i}: ${o.message}`, ABORT_NEEDS_SEQUENTIAL);
       if (invalid === undefined && o.kind === OUTCOME_INVALID) invalid = new BlockExecutionError(i, o.error);
       if (invalid !== undefined) {
-        this.commit(state, changes.finish(i, n));
+        this.commit(state, changes.finish(i, n), false);
         throw invalid;
       }
       if (o.kind === OUTCOME_OK) fold.addReceipt(o.result);
     }
     const result = fold.finish();
     const all = changes.finish(n, n);
-    this.commit(state, all);
+    this.commit(state, all, true);
     return { ...result, changes: all };
   }
 
-  private commit(state: ExecState, changes: StateChanges): void {
+  /** Commits to the caller's state (the workers have committed to the table). */
+  private commit(state: ExecState, changes: StateChanges, complete: boolean): void {
     state.apply(changes);
-    this.syncTable(state, changes);
+    if (!complete) this.tableState = undefined; // the table holds the whole block, the state a prefix
   }
 
   private profile(n: number): BlockProfile {

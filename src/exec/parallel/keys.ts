@@ -4,7 +4,7 @@
  *
  * A key is (kind, address, slot) laid out as 32-bit words in a scratch buffer:
  *   words 0..4  the address, little-endian 32-bit words
- *   word  5     the kind (ACCOUNT, STORAGE, CLEAR)
+ *   word  5     the kind (ACCOUNT, STORAGE)
  *   words 6..13 the slot, little-endian (STORAGE only)
  * Writing a bigint into a BigUint64Array element truncates it mod 2^64 for
  * free: filling the scratch costs ~37 ns for an address and ~76 ns for a slot
@@ -17,19 +17,6 @@
 export const KIND_ACCOUNT = 1;
 /** One storage slot. */
 export const KIND_STORAGE = 2;
-/**
- * "This account's storage was wiped" (creation over an existing address,
- * self-destruct, deletion): written by a transaction whose changes set
- * `storageCleared` or `deleted`; read before every storage slot.
- */
-export const KIND_CLEAR = 3;
-/**
- * "This transaction wrote some storage slot of the account (or wiped it)":
- * a value-less entry that only `hasStorage` reads (EIP-7610 collision
- * check on creation), which cannot otherwise see slots written in the block.
- */
-export const KIND_MARK = 4;
-
 /** 32-bit words of a stored key. */
 export const KEY_WORDS = 14;
 
@@ -54,6 +41,15 @@ export class KeyScratch {
     this.w32[5] = kind;
     this.kind = kind;
     this.hash = hashWords(this.w32, 6);
+  }
+
+  /** Fills the scratch with (kind, the address of the key stored at keys[base..]). */
+  setFromKey(keys: Uint32Array, base: number, kind: number): void {
+    const w = this.w32;
+    for (let i = 0; i < 5; i++) w[i] = keys[base + i];
+    w[5] = kind;
+    this.kind = kind;
+    this.hash = hashWords(w, 6);
   }
 
   /** Fills the scratch with (STORAGE, address, slot) and computes the hash. */

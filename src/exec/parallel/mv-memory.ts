@@ -1,13 +1,11 @@
 /**
  * Block-STM's multi-version memory in shared buffers.
  *
- * Locations. An open-addressing table maps a key (see keys.ts: ACCOUNT,
- * STORAGE or CLEAR, address, slot) to a location id, its slot number. Slots
- * are tagged with the block's epoch (`epoch * 2`, +1 once the key is
- * written), so a new block starts with an empty table without clearing it.
- * Reads insert too: a read set names locations by id, and a location read
- * from the pre-state must be re-checkable after some lower transaction
- * writes it.
+ * Locations are the location table's slots (table.ts): one probe gives the
+ * pre-state value and the head of the version list. Heads are tagged with
+ * the block's epoch, so a new block starts with every list empty without
+ * clearing anything. The first write to a location in a block appends it to
+ * the block's written list (for the commit and the main thread's collector).
  *
  * Versions. Each location heads a linked list of entries, one per
  * transaction that wrote it, sorted by transaction index, highest first.
@@ -20,24 +18,30 @@
  *   STORAGE  w[e+2..e+5] value
  *   DELTA    w[e+2..e+5] amount added to the balance (lazy coinbase fee)
  *   ACCOUNT  w[e+2] nonce, w[e+3..e+6] balance, bytes of w[e+7..e+10] code
- *            hash, i32 at 2(e+11): code offset, length; 2(e+12): code source
- *   CLEAR    header only (the write itself is the information)
+ *            hash, i32 at 2(e+11): code offset, length; 2(e+12): code source,
+ *            the last transaction so far that wiped the account's storage (-1)
+ *
+ * Lazy coinbase fees (coinbase.ts) are not list entries: each transaction
+ * has a fee slot of its own (no lock, no shared line), published like a
+ * seqlock: ESTIMATE first when its incarnation aborts, then value,
+ * incarnation, and PRESENT last.
  *
  * Read sets and write sets live in shared arenas, one region per executed
  * incarnation, so any worker can validate any transaction or turn its
  * writes into ESTIMATEs. A read record is (location, tx, incarnation), tx -1
- * for the pre-state; a read that walked several lazy deltas is recorded as a
- * chain of records, all but the last flagged CHAIN.
+ * for the pre-state. A read of the coinbase is a group: its base record
+ * flagged COIN, one (FEE, tx, incarnation) record per lazy fee between the
+ * base and the reader (highest first), and a closing (FEE_END, 0, 0).
  *
  * Internal module of the parallel executor.
  */
-import { KEY_WORDS, KeyScratch, keyEquals, storeKey } from './keys.js';
 import { lock, unlock } from './sync.js';
+import { readU256, writeU256 } from './words.js';
+import { EPOCH, type LocationTable } from './table.js';
 import { ABORT_CAPACITY, BlockAborted, DependencyAbort, type Incarnation, type TxIdx } from './types.js';
 
 /** Entry flags. */
 export const F_WRITE = 1;
-export const F_DELTA = 2;
 export const F_ESTIMATE = 4;
 /** ACCOUNT entries: the account does not exist after this write (deleted). */
 export const F_ABSENT = 8;
@@ -50,30 +54,48 @@ export const F_CODESET = 16;
 
 /** Entry sizes in 64-bit words. */
 export const WORDS_STORAGE = 6;
-export const WORDS_DELTA = 6;
 export const WORDS_ACCOUNT = 13;
-export const WORDS_CLEAR = 2;
 
 /** Code source of an ACCOUNT entry. */
 export const CODE_EMPTY = 0;
 export const CODE_PRESTATE = 1;
 export const CODE_MV = 2;
 
-/** Read record flag: more records of the same chained read follow. */
-export const CHAIN = 1 << 30;
+/** Read record flag (on the incarnation): a coinbase read, its fee records follow. */
+export const COIN = 1 << 30;
+/** Read record locations of a coinbase read's fees, and of its end. */
+export const FEE = -2;
+export const FEE_END = -3;
 /** A read that resolved to the pre-state. */
 export const PRESTATE = -1;
 
-// Control words.
-const EPOCH = 0;
-const LOC_COUNT = 1;
-const ENTRY_CURSOR = 2;
-const RS_CURSOR = 3;
-const WS_CURSOR = 4;
-const CODE_CURSOR = 5;
+// A transaction's fee slot, in its line of `sets`: state, incarnation, value (words 8..15).
+const FEE_STATE = 4;
+const FEE_INC = 5;
+const FEE_NONE = 0;
+const FEE_PRESENT = 1;
+const FEE_ESTIMATE = 2;
+
+// Control words, each on its own cache line (every thread bumps them).
+/** Locations in the written list. */
+const LOC_COUNT = 0;
+const ENTRY_CURSOR = 16;
+const RS_CURSOR = 32;
+const WS_CURSOR = 48;
+const CODE_CURSOR = 64;
+
+/**
+ * Threads take arena space in chunks and bump a private cursor inside
+ * (allocation buffers, as in a JVM's TLABs): one shared atomic per chunk
+ * instead of one per entry.
+ */
+const ENTRY_CHUNK = 2048;
+const SET_CHUNK = 4096;
+/** Per-transaction words of `sets`: one cache line (neighbours are run by different threads). */
+const SET_WORDS = 16;
 
 export interface MVCapacities {
-  /** Location table slots (power of two); at most 3/4 get used. */
+  /** Locations a block may write. */
   locations: number;
   /** Entry arena, 64-bit words. */
   entryWords: number;
@@ -91,10 +113,6 @@ export interface MVCapacities {
 export interface MVBuffers {
   caps: MVCapacities;
   ctl: SharedArrayBuffer;
-  tags: SharedArrayBuffer;
-  keys: SharedArrayBuffer;
-  heads: SharedArrayBuffer;
-  locks: SharedArrayBuffer;
   entries: SharedArrayBuffer;
   reads: SharedArrayBuffer;
   writes: SharedArrayBuffer;
@@ -109,15 +127,11 @@ export function allocateMV(caps: MVCapacities): MVBuffers {
   const sab = (bytes: number) => new SharedArrayBuffer(bytes);
   return {
     caps,
-    ctl: sab(64),
-    tags: sab(4 * caps.locations),
-    keys: sab(4 * KEY_WORDS * caps.locations),
-    heads: sab(4 * caps.locations),
-    locks: sab(4 * caps.locations),
+    ctl: sab(4 * 80),
     entries: sab(8 * caps.entryWords),
     reads: sab(4 * caps.readWords),
     writes: sab(4 * caps.writeWords),
-    sets: sab(16 * caps.txs),
+    sets: sab(4 * SET_WORDS * caps.txs),
     code: sab(caps.codeBytes),
     list: sab(4 * caps.locations),
   };
@@ -126,56 +140,67 @@ export function allocateMV(caps: MVCapacities): MVBuffers {
 export class MVMemory {
   readonly caps: MVCapacities;
   private readonly ctl: Int32Array;
-  private readonly tags: Int32Array;
   readonly keys: Uint32Array;
   private readonly heads: Int32Array;
+  private readonly headEpochs: Int32Array;
   private readonly locks: Int32Array;
+  private readonly tableCtl: Int32Array;
   readonly w64: BigUint64Array;
   readonly i32: Int32Array;
   readonly u8: Uint8Array;
   private readonly reads: Int32Array;
   private readonly writes: Int32Array;
   private readonly sets: Int32Array;
+  private readonly sets64: BigUint64Array;
   readonly code: Uint8Array;
-  /** Location ids in insertion order; an entry is 0 until written, so readers take id + 1. */
+  /** Written locations in order of first write; an entry is 0 until published, so readers take id + 1. */
   private readonly list: Int32Array;
-  private readonly mask: number;
-  private epochTag = 0;
+  private epoch = 0;
   /** Per-thread marks for diffing write sets; stamp value = `stampSeq`. */
   private stamps: Int32Array;
   private stampSeq = 0;
-  /** Entries of the lazy deltas the last `resolve` walked, highest tx first. */
-  readonly deltas: number[] = [];
+  /** Lazy fees the last `resolveCoinbase` met: transactions (highest first) and amounts. */
+  readonly feeTxs: number[] = [];
+  readonly feeAmounts: bigint[] = [];
+  /** This thread's arena chunks: next free word and end. */
+  private entryPos = 0;
+  private entryEnd = 0;
+  private rsPos = 0;
+  private rsEnd = 0;
+  private wsPos = 0;
+  private wsEnd = 0;
 
   constructor(
     b: MVBuffers,
+    readonly table: LocationTable,
     /** The scheduler's words (for ABORT). */
     private readonly sched: Int32Array,
     private readonly abortAt: number,
   ) {
     this.caps = b.caps;
     this.ctl = new Int32Array(b.ctl);
-    this.tags = new Int32Array(b.tags);
-    this.keys = new Uint32Array(b.keys);
-    this.heads = new Int32Array(b.heads);
-    this.locks = new Int32Array(b.locks);
+    this.keys = table.keys;
+    this.heads = table.heads;
+    this.headEpochs = table.headEpochs;
+    this.locks = table.locks;
+    this.tableCtl = table.ctl;
     this.w64 = new BigUint64Array(b.entries);
     this.i32 = new Int32Array(b.entries);
     this.u8 = new Uint8Array(b.entries);
     this.reads = new Int32Array(b.reads);
     this.writes = new Int32Array(b.writes);
     this.sets = new Int32Array(b.sets);
+    this.sets64 = new BigUint64Array(b.sets);
     this.code = new Uint8Array(b.code);
     this.list = new Int32Array(b.list);
-    this.mask = b.caps.locations - 1;
-    this.stamps = new Int32Array(b.caps.locations);
+    this.stamps = new Int32Array(table.buffers.slots);
   }
 
-  /** Main thread, no worker running: a new, empty memory (the epoch retires old locations). */
+  /** Main thread, no worker running: a new, empty memory (a new epoch empties every version list). */
   resetBlock(): void {
     const c = this.ctl;
     this.list.fill(0, 0, c[LOC_COUNT]);
-    c[EPOCH] = c[EPOCH] + 1;
+    this.table.nextEpoch();
     c[LOC_COUNT] = 0;
     c[ENTRY_CURSOR] = 0;
     c[RS_CURSOR] = 0;
@@ -186,7 +211,14 @@ export class MVMemory {
 
   /** Every thread, at the start of a block. */
   begin(): void {
-    this.epochTag = Atomics.load(this.ctl, EPOCH) * 2;
+    this.epoch = Atomics.load(this.tableCtl, EPOCH);
+    this.entryPos = this.entryEnd = 0;
+    this.rsPos = this.rsEnd = 0;
+    this.wsPos = this.wsEnd = 0;
+  }
+
+  get currentEpoch(): number {
+    return this.epoch;
   }
 
   private overflow(): never {
@@ -194,45 +226,31 @@ export class MVMemory {
     throw new BlockAborted(ABORT_CAPACITY);
   }
 
-  /** The id of the scratch's location, inserting it on first sight. */
-  locate(s: KeyScratch): number {
-    const tags = this.tags;
-    const keys = this.keys;
-    const mask = this.mask;
-    const tag = this.epochTag;
-    let i = s.hash & mask;
-    for (;;) {
-      let t = Atomics.load(tags, i);
-      if (t < tag) {
-        // Empty in this block: claim it. The CAS fails if another thread claimed it first.
-        if (Atomics.compareExchange(tags, i, t, tag) === t) {
-          const n = Atomics.add(this.ctl, LOC_COUNT, 1);
-          if (n >= (this.caps.locations >> 2) * 3) this.overflow();
-          storeKey(keys, i * KEY_WORDS, s);
-          this.heads[i] = -1;
-          this.locks[i] = 0;
-          Atomics.store(tags, i, tag + 1);
-          Atomics.store(this.list, n, i + 1);
-          return i;
-        }
-        t = Atomics.load(tags, i);
-      }
-      // Claimed but its key not yet written: the claimer is a few stores away.
-      while (t === tag) t = Atomics.load(tags, i);
-      if (keyEquals(keys, i * KEY_WORDS, s)) return i;
-      i = (i + 1) & mask;
-    }
-  }
-
-  /** Whether slot `loc` holds a location of the current block (for the final scan). */
-  isLive(loc: number): boolean {
-    return Atomics.load(this.tags, loc) === this.epochTag + 1;
-  }
-
   allocEntry(words: number): number {
-    const e = Atomics.add(this.ctl, ENTRY_CURSOR, words);
-    if (e + words > this.caps.entryWords) this.overflow();
+    let e = this.entryPos;
+    if (e + words > this.entryEnd) {
+      e = Atomics.add(this.ctl, ENTRY_CURSOR, ENTRY_CHUNK);
+      if (e + ENTRY_CHUNK > this.caps.entryWords) this.overflow();
+      this.entryEnd = e + ENTRY_CHUNK;
+    }
+    this.entryPos = e + words;
     return e;
+  }
+
+  /** `len` words of the read-set (`reads`) or write-set arena, from this thread's chunk. */
+  private allocSet(reads: boolean, len: number): number {
+    let at = reads ? this.rsPos : this.wsPos;
+    const end = reads ? this.rsEnd : this.wsEnd;
+    if (at + len > end) {
+      const chunk = len > SET_CHUNK ? len : SET_CHUNK;
+      at = Atomics.add(this.ctl, reads ? RS_CURSOR : WS_CURSOR, chunk);
+      if (at + chunk > (reads ? this.caps.readWords : this.caps.writeWords)) this.overflow();
+      if (reads) this.rsEnd = at + chunk;
+      else this.wsEnd = at + chunk;
+    }
+    if (reads) this.rsPos = at + len;
+    else this.wsPos = at + len;
+    return at;
   }
 
   /** Copies code into the block's code arena; returns its offset. */
@@ -266,39 +284,106 @@ export class MVMemory {
     return this.below(loc, tx);
   }
 
+  /** The first (highest) entry of `loc` in this block, or -1. */
+  head(loc: number): number {
+    // The epoch is stored after the head (under the lock): seeing it, we see the head.
+    return Atomics.load(this.headEpochs, loc) === this.epoch ? Atomics.load(this.heads, loc) : -1;
+  }
+
   /** The highest entry of a transaction below `tx`, or -1 (lock-free). */
   private below(loc: number, tx: TxIdx): number {
-    let e = Atomics.load(this.heads, loc);
+    let e = this.head(loc);
     while (e !== -1 && this.i32[2 * e] >= tx) e = this.entryNext(e);
     return e;
   }
 
   /**
    * Resolves a read of `loc` by transaction `tx`: returns the entry of the
-   * highest lower writer that is not a lazy delta, or PRESTATE; the deltas
-   * walked on the way are left in `deltas`. Records the read in `rs`. A read
+   * highest lower writer, or PRESTATE, and records the read in `rs`. A read
    * that meets an ESTIMATE throws DependencyAbort: the value is about to
    * change, and computing on it would be wasted.
    */
   resolve(loc: number, tx: TxIdx, rs: ReadSetBuilder): number {
-    const deltas = this.deltas;
-    deltas.length = 0;
-    let e = this.below(loc, tx);
-    for (;;) {
-      if (e === -1) {
-        rs.push(loc, PRESTATE, 0);
-        return PRESTATE;
-      }
-      const f = this.entryFlags(e);
-      if ((f & F_ESTIMATE) !== 0) throw new DependencyAbort(this.i32[2 * e]);
-      if ((f & F_DELTA) === 0) {
-        rs.push(loc, this.i32[2 * e], this.i32[2 * e + 1]);
-        return e;
-      }
-      rs.push(loc, this.i32[2 * e], this.i32[2 * e + 1] | CHAIN);
-      deltas.push(e);
-      e = this.entryNext(e);
+    const e = this.below(loc, tx);
+    if (e === -1) {
+      rs.push(loc, PRESTATE, 0);
+      return PRESTATE;
     }
+    if ((this.entryFlags(e) & F_ESTIMATE) !== 0) throw new DependencyAbort(this.i32[2 * e]);
+    rs.push(loc, this.i32[2 * e], this.i32[2 * e + 1]);
+    return e;
+  }
+
+  /**
+   * A read of the coinbase (ACCOUNT slot `loc`): its last explicit version
+   * below `tx`, as `resolve`, plus the lazy fees of the transactions between
+   * that version and `tx`, left in `feeTxs`/`feeAmounts` (highest first).
+   * Recorded as one group (COIN base, FEE records, FEE_END).
+   */
+  resolveCoinbase(loc: number, tx: TxIdx, rs: ReadSetBuilder): number {
+    const e = this.below(loc, tx);
+    if (e !== -1 && (this.entryFlags(e) & F_ESTIMATE) !== 0) throw new DependencyAbort(this.i32[2 * e]);
+    const base = e === -1 ? -1 : this.i32[2 * e];
+    rs.push(loc, base === -1 ? PRESTATE : base, (e === -1 ? 0 : this.i32[2 * e + 1]) | COIN);
+    const txs = this.feeTxs;
+    const amounts = this.feeAmounts;
+    txs.length = 0;
+    amounts.length = 0;
+    for (let t = tx - 1; t > base; t--) {
+      const inc = this.readFee(t);
+      if (inc === -1) continue;
+      rs.push(FEE, t, inc);
+      txs.push(t);
+      amounts.push(this.feeValue);
+    }
+    rs.push(FEE_END, 0, 0);
+    return e === -1 ? PRESTATE : e;
+  }
+
+  /** The amount read by the last successful `readFee`. */
+  private feeValue = 0n;
+
+  /**
+   * Transaction t's lazy fee: its incarnation (amount in `feeValue`), -1 if
+   * it has none; throws DependencyAbort on an ESTIMATE. Seqlock-style: the
+   * state and incarnation are read again after the amount, and a writer
+   * marks ESTIMATE before rewriting, so a torn amount is never returned.
+   */
+  private readFee(t: TxIdx): number {
+    const sets = this.sets;
+    const at = SET_WORDS * t;
+    const st = Atomics.load(sets, at + FEE_STATE);
+    if (st === FEE_NONE) return -1;
+    if (st === FEE_ESTIMATE) throw new DependencyAbort(t);
+    const inc = Atomics.load(sets, at + FEE_INC);
+    this.feeValue = readU256(this.sets64, sets, (at >> 1) + 4);
+    if (Atomics.load(sets, at + FEE_STATE) !== FEE_PRESENT || Atomics.load(sets, at + FEE_INC) !== inc) throw new DependencyAbort(t);
+    return inc;
+  }
+
+  /**
+   * Publishes (or clears) transaction `tx`'s lazy fee for incarnation
+   * `inc`. Returns whether it has one now and had none recorded before: a
+   * coinbase reader may have missed it (like a write to a new location).
+   */
+  setFee(tx: TxIdx, inc: Incarnation, fee: bigint | undefined): boolean {
+    const sets = this.sets;
+    const at = SET_WORDS * tx;
+    const had = Atomics.load(sets, at + FEE_STATE) !== FEE_NONE;
+    if (fee === undefined) {
+      Atomics.store(sets, at + FEE_STATE, FEE_NONE);
+      return false;
+    }
+    writeU256(this.sets64, (at >> 1) + 4, fee);
+    Atomics.store(sets, at + FEE_INC, inc);
+    Atomics.store(sets, at + FEE_STATE, FEE_PRESENT);
+    return !had;
+  }
+
+  /** Transaction t's lazy fee once the block is done (main thread / commit), or undefined. */
+  finalFee(t: TxIdx): bigint | undefined {
+    const at = SET_WORDS * t;
+    return this.sets[at + FEE_STATE] === FEE_PRESENT ? readU256(this.sets64, this.sets, (at >> 1) + 4) : undefined;
   }
 
   /**
@@ -308,6 +393,17 @@ export class MVMemory {
   publish(loc: number, e: number, tx: TxIdx): void {
     const i32 = this.i32;
     lock(this.locks, loc, this.sched, this.abortAt);
+    if (this.headEpochs[loc] !== this.epoch) {
+      // First write of the block here: an empty list, and a place in the written list.
+      this.heads[loc] = -1;
+      Atomics.store(this.headEpochs, loc, this.epoch);
+      const n = Atomics.add(this.ctl, LOC_COUNT, 1);
+      if (n >= this.caps.locations) {
+        unlock(this.locks, loc);
+        this.overflow();
+      }
+      Atomics.store(this.list, n, loc + 1);
+    }
     let prev = -1;
     let cur = this.heads[loc];
     while (cur !== -1 && i32[2 * cur] > tx) {
@@ -327,7 +423,7 @@ export class MVMemory {
     const i32 = this.i32;
     lock(this.locks, loc, this.sched, this.abortAt);
     let prev = -1;
-    let cur = this.heads[loc];
+    let cur = this.head(loc);
     while (cur !== -1 && i32[2 * cur] > tx) {
       prev = cur;
       cur = i32[2 * cur + 3];
@@ -361,8 +457,9 @@ export class MVMemory {
     const stamps = this.stamps;
     for (let i = 0; i < wsLen; i++) stamps[ws[i]] = stamp;
     let wroteNew = false;
-    const oldOff = sets[4 * tx + 2];
-    const oldLen = sets[4 * tx + 3];
+    const at = SET_WORDS * tx;
+    const oldOff = sets[at + 2];
+    const oldLen = sets[at + 3];
     const writes = this.writes;
     const seen = stamp + 1;
     this.stampSeq = seen;
@@ -377,17 +474,17 @@ export class MVMemory {
         break;
       }
     }
-    const wOff = Atomics.add(this.ctl, WS_CURSOR, wsLen);
-    if (wOff + wsLen > this.caps.writeWords) this.overflow();
-    writes.set(ws.subarray(0, wsLen), wOff);
+    const wOff = this.allocSet(false, wsLen);
+    for (let i = 0; i < wsLen; i++) writes[wOff + i] = ws[i];
     const rLen = rs.length;
-    const rOff = Atomics.add(this.ctl, RS_CURSOR, rLen);
-    if (rOff + rLen > this.caps.readWords) this.overflow();
-    this.reads.set(rs.words.subarray(0, rLen), rOff);
-    sets[4 * tx] = rOff;
-    sets[4 * tx + 1] = rLen;
-    sets[4 * tx + 2] = wOff;
-    sets[4 * tx + 3] = wsLen;
+    const rOff = this.allocSet(true, rLen);
+    const reads = this.reads;
+    const words = rs.words;
+    for (let i = 0; i < rLen; i++) reads[rOff + i] = words[i];
+    sets[at] = rOff;
+    sets[at + 1] = rLen;
+    sets[at + 2] = wOff;
+    sets[at + 3] = wsLen;
     return wroteNew;
   }
 
@@ -399,25 +496,31 @@ export class MVMemory {
   validate(tx: TxIdx): boolean {
     const sets = this.sets;
     const reads = this.reads;
-    const off = sets[4 * tx];
-    const end = off + sets[4 * tx + 1];
+    const off = sets[SET_WORDS * tx];
+    const end = off + sets[SET_WORDS * tx + 1];
     let i = off;
     while (i < end) {
       const loc = reads[i];
-      let e = this.below(loc, tx);
-      for (;;) {
-        const rTx = reads[i + 1];
-        const rInc = reads[i + 2];
-        i += 3;
-        if (rTx === PRESTATE) {
-          if (e !== -1) return false;
-          break;
-        }
-        if (e === -1 || this.i32[2 * e] !== rTx || this.i32[2 * e + 1] !== (rInc & ~CHAIN)) return false;
-        if ((this.entryFlags(e) & F_ESTIMATE) !== 0) return false;
-        if ((rInc & CHAIN) === 0) break;
-        e = this.entryNext(e);
+      const rTx = reads[i + 1];
+      const rInc = reads[i + 2];
+      i += 3;
+      const e = this.below(loc, tx);
+      if (rTx === PRESTATE) {
+        if (e !== -1) return false;
+      } else if (e === -1 || this.i32[2 * e] !== rTx || this.i32[2 * e + 1] !== (rInc & ~COIN) || (this.entryFlags(e) & F_ESTIMATE) !== 0) {
+        return false;
       }
+      if ((rInc & COIN) === 0) continue;
+      // The fees between the base and us must be exactly those recorded.
+      const base = rTx === PRESTATE ? -1 : rTx;
+      for (let t = tx - 1; t > base; t--) {
+        const st = Atomics.load(sets, SET_WORDS * t + FEE_STATE);
+        if (st === FEE_NONE) continue;
+        if (st !== FEE_PRESENT || reads[i] !== FEE || reads[i + 1] !== t || reads[i + 2] !== Atomics.load(sets, SET_WORDS * t + FEE_INC)) return false;
+        i += 3;
+      }
+      if (reads[i] !== FEE_END) return false;
+      i += 3;
     }
     return true;
   }
@@ -426,50 +529,48 @@ export class MVMemory {
   convertWritesToEstimates(tx: TxIdx): void {
     const sets = this.sets;
     const writes = this.writes;
-    const off = sets[4 * tx + 2];
-    const end = off + sets[4 * tx + 3];
+    const off = sets[SET_WORDS * tx + 2];
+    const end = off + sets[SET_WORDS * tx + 3];
     for (let i = off; i < end; i++) {
       const loc = writes[i];
-      let e = Atomics.load(this.heads, loc);
+      let e = this.head(loc);
       while (e !== -1 && this.i32[2 * e] > tx) e = this.entryNext(e);
       if (e !== -1 && this.i32[2 * e] === tx) Atomics.or(this.i32, 2 * e + 2, F_ESTIMATE);
     }
+    const at = SET_WORDS * tx + FEE_STATE;
+    if (Atomics.load(sets, at) === FEE_PRESENT) Atomics.store(sets, at, FEE_ESTIMATE);
   }
 
   /** The read records of `tx`'s last incarnation: [loc, tx, inc] triples (main thread, after the block). */
   readSet(tx: TxIdx): Int32Array {
-    const off = this.sets[4 * tx];
-    return this.reads.subarray(off, off + this.sets[4 * tx + 1]);
+    const off = this.sets[SET_WORDS * tx];
+    return this.reads.subarray(off, off + this.sets[SET_WORDS * tx + 1]);
   }
 
   /** The locations `tx`'s last incarnation wrote (main thread, after the block). */
   writeSet(tx: TxIdx): Int32Array {
-    const off = this.sets[4 * tx + 2];
-    return this.writes.subarray(off, off + this.sets[4 * tx + 3]);
+    const off = this.sets[SET_WORDS * tx + 2];
+    return this.writes.subarray(off, off + this.sets[SET_WORDS * tx + 3]);
   }
 
   /** Main thread, before a block: no transaction has recorded anything yet. */
   resetSets(n: number): void {
-    this.sets.fill(0, 0, 4 * n);
+    this.sets.fill(0, 0, SET_WORDS * n);
   }
 
-  /** Slots of the table in use this block. */
+  /** Locations written this block. */
   locationCount(): number {
     return Atomics.load(this.ctl, LOC_COUNT);
   }
 
   /**
-   * The n-th location inserted this block, or -1 if its inserter has not
+   * The n-th location written this block, or -1 if its writer has not
    * published it yet (a reader racing the workers skips it for now).
    */
   listed(n: number): number {
     return Atomics.load(this.list, n) - 1;
   }
 
-  /** Entry offset of the highest writer of `loc` (main thread, after the block), or -1. */
-  head(loc: number): number {
-    return this.heads[loc];
-  }
 }
 
 /** A worker-local, growable list of read records. */

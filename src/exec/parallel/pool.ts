@@ -11,7 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import type { SharedBuffers } from './buffers.js';
 import type { BlockJob, WorkerStats } from './engine.js';
-import { ABORT_TIMEOUT, ABORT_WORKER_FAILED, ParallelExecutionError } from './types.js';
+import { ABORT_CAPACITY, ABORT_TIMEOUT, ABORT_WORKER_FAILED, ParallelExecutionError } from './types.js';
 import type { BlockMessage, WorkerInit } from './worker.js';
 
 export interface PoolOptions {
@@ -39,9 +39,6 @@ interface Slot {
   version: number;
   alive: boolean;
 }
-
-/** Young generation per worker (MiB). */
-const YOUNG_GENERATION_MB = 64;
 
 /** How long workers get to unwind after ABORT before they are terminated (ms). */
 const GRACE_MS = 2000;
@@ -90,13 +87,7 @@ export class WorkerPool {
   private spawn(index: number, buffers: SharedBuffers): Promise<void> {
     const entry = workerEntry();
     const init: WorkerInit = { index, buffers, runnerModule: this.options.runnerModule };
-    // A young generation larger than a worker's default: transactions allocate many
-    // short-lived BigInts, and scavenges took ~14% of a worker's time at the default.
-    const young = Number(process.env.ML_YOUNG ?? YOUNG_GENERATION_MB);
-    const resourceLimits =
-      this.options.memoryLimitMb !== undefined
-        ? { maxOldGenerationSizeMb: this.options.memoryLimitMb, maxYoungGenerationSizeMb: Math.min(young, this.options.memoryLimitMb / 2) }
-        : { maxYoungGenerationSizeMb: young };
+    const resourceLimits = this.options.memoryLimitMb !== undefined ? { maxOldGenerationSizeMb: this.options.memoryLimitMb } : undefined;
     const worker = new Worker(entry.script, { eval: entry.eval, workerData: init, resourceLimits });
     const slot: Slot = { worker, version: buffers.version, alive: true };
     this.slots[index] = slot;
@@ -144,8 +135,11 @@ export class WorkerPool {
       let grace: NodeJS.Timeout | undefined;
       const reported = new Array<boolean>(n).fill(false);
       const listeners: (() => void)[] = [];
-      const fail = (f: BlockFailure) => {
-        if (failure === undefined) failure = f;
+      // A worker that stopped because another set ABORT reports 'aborted': keep the root cause.
+      let causeKnown = false;
+      const fail = (f: BlockFailure, cause = true) => {
+        if (failure === undefined || (cause && !causeKnown)) failure = f;
+        causeKnown ||= cause;
         this.abort(f.reason);
         if (grace === undefined) {
           grace = setTimeout(() => {
@@ -169,7 +163,7 @@ export class WorkerPool {
         const onMessage = (m: { type: string; seq: number; stats?: WorkerStats; reason?: number; message?: string }) => {
           if (m.seq !== job.seq) return;
           if (m.type === 'done') stats[i] = m.stats as WorkerStats;
-          else if (m.type === 'aborted') fail(new BlockFailure(`block aborted (reason ${m.reason})`, m.reason ?? ABORT_WORKER_FAILED));
+          else if (m.type === 'aborted') fail(new BlockFailure(`block aborted (reason ${m.reason})`, m.reason ?? ABORT_WORKER_FAILED), m.reason === ABORT_CAPACITY);
           else if (m.type === 'failed') fail(new BlockFailure(`worker ${i} failed: ${m.message}`, ABORT_WORKER_FAILED));
           settle(i);
         };

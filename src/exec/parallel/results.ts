@@ -105,19 +105,26 @@ export class OutcomeCollector {
     this.index = new Int32Array(resultIndex);
   }
 
-  /** Decodes outcomes of executed transactions not decoded at their current incarnation. */
+  /** The first transaction not yet looked at by `step`. */
+  private scan = 0;
+
+  /**
+   * Decodes the outcomes of the executed transactions after the last one
+   * looked at, stopping at the first not executed yet: each is looked at
+   * once here (re-executions are caught by `final`).
+   */
   step(): boolean {
-    let work = false;
-    for (let i = 0; i < this.n; i++) if (this.refresh(i)) work = true;
-    return work;
+    const start = this.scan;
+    while (this.scan < this.n && this.refresh(this.scan)) this.scan++;
+    return this.scan > start;
   }
 
   private refresh(i: number): boolean {
     const word = this.statusWord(i);
     if ((word & 3) !== this.executed) return false;
     const inc = word >>> 2;
-    if (this.decodedInc[i] === inc || this.index[3 * i + 2] !== inc) return false;
-    this.reader.pos = this.index[3 * i];
+    if (this.decodedInc[i] === inc || this.index[16 * i + 2] !== inc) return false;
+    this.reader.pos = this.index[16 * i];
     this.outcomes[i] = readOutcome(this.reader);
     this.decodedInc[i] = inc;
     return true;

@@ -36,31 +36,52 @@ export const EXECUTING = 1;
 export const EXECUTED = 2;
 export const ABORTING = 3;
 
-// Header words.
+// Header words. Every counter that all threads update is alone on its 64-byte
+// cache line: false sharing between the hot counters cost each task extra
+// coherence misses.
 const EXECUTION_IDX = 0;
-const VALIDATION_IDX = 1;
-const DECREASE_CNT = 2;
-const NUM_ACTIVE_TASKS = 3;
-const DONE = 4;
+const VALIDATION_IDX = 16;
+const DECREASE_CNT = 32;
+const NUM_ACTIVE_TASKS = 48;
 /** Bumped whenever a task may have appeared or the block ended; idle workers sleep on it. */
-const WAKE = 5;
+const WAKE = 64;
 /** How many workers sleep on WAKE (notify is skipped when none do). */
-const SLEEPERS = 6;
+const SLEEPERS = 65;
+const DONE = 80;
 /** Nonzero: the block is abandoned (an ABORT_* reason). */
-export const ABORT = 7;
-const BLOCK_SIZE = 8;
+export const ABORT = 81;
+const BLOCK_SIZE = 82;
 /** Sender recovery: next transaction to recover, and how many workers finished. */
-export const RECOVER_IDX = 9;
-export const RECOVER_DONE = 10;
-/** Sender recovery: 1 once the known-dependency table is filled and execution may start. */
-export const RECOVER_GATE = 11;
+export const RECOVER_IDX = 96;
+export const RECOVER_DONE = 112;
+/** Sender recovery: 1 once the known-dependency table is filled and execution may start (2: a signature failed). */
+export const RECOVER_GATE = 113;
 /** Transactions the main thread has encoded so far (it encodes while workers start). */
-export const TXS_READY = 12;
-const HEADER = 16;
+export const TXS_READY = 128;
+/** Table commit after the block (table-commit.ts): chunk counters and the barrier between its phases. */
+export const COMMIT_A = 144;
+export const COMMIT_A_DONE = 160;
+export const COMMIT_B = 176;
+/** Set by the worker that commits the coinbase. */
+export const COMMIT_COINBASE = 177;
+const HEADER = 192;
+
+/**
+ * Per transaction, one 64-byte line (16 words): neighbours are usually run by
+ * different threads. Word 0 status, 1 lock of its dependency list, 2 head of
+ * the list, 3 next in the list it waits in, 4 previous transaction of the
+ * same sender.
+ */
+const TX_WORDS = 16;
+const STATUS = 0;
+const DEP_LOCK = 1;
+const DEP_HEAD = 2;
+const DEP_NEXT = 3;
+const PREV_SAME_SENDER = 4;
 
 /** Int32 words a scheduler for `capacity` transactions needs. */
 export function schedulerWords(capacity: number): number {
-  return HEADER + 5 * capacity;
+  return HEADER + TX_WORDS * capacity;
 }
 
 /** How long an idle worker sleeps before re-checking ABORT (ms). */
@@ -69,12 +90,6 @@ const IDLE_SLEEP_MS = 50;
 export class Scheduler {
   readonly a: Int32Array;
   readonly capacity: number;
-  readonly statusAt: number;
-  private readonly depLockAt: number;
-  private readonly depHeadAt: number;
-  private readonly depNextAt: number;
-  /** Per tx: the previous transaction of the same sender, or -1 (a known dependency). */
-  readonly prevSameSenderAt: number;
   private n = 0;
 
   /** The task `nextTask`, `finishExecution` and `finishValidation` hand back (no allocation). */
@@ -85,11 +100,11 @@ export class Scheduler {
   constructor(buffer: SharedArrayBuffer, capacity: number) {
     this.a = new Int32Array(buffer);
     this.capacity = capacity;
-    this.statusAt = HEADER;
-    this.depLockAt = HEADER + capacity;
-    this.depHeadAt = HEADER + 2 * capacity;
-    this.depNextAt = HEADER + 3 * capacity;
-    this.prevSameSenderAt = HEADER + 4 * capacity;
+  }
+
+  /** Index of a transaction's status word (incarnation * 4 + status). */
+  statusIndex(tx: TxIdx): number {
+    return HEADER + tx * TX_WORDS + STATUS;
   }
 
   /** Main thread, before a block (no worker running): every transaction READY, incarnation 0. */
@@ -98,10 +113,12 @@ export class Scheduler {
     const a = this.a;
     a.fill(0, 0, HEADER);
     a[BLOCK_SIZE] = n;
-    a.fill(0, this.statusAt, this.statusAt + n);
-    a.fill(0, this.depLockAt, this.depLockAt + n);
-    a.fill(-1, this.depHeadAt, this.depHeadAt + n);
-    a.fill(-1, this.prevSameSenderAt, this.prevSameSenderAt + n);
+    for (let i = 0, at = HEADER; i < n; i++, at += TX_WORDS) {
+      a[at + STATUS] = 0;
+      a[at + DEP_LOCK] = 0;
+      a[at + DEP_HEAD] = -1;
+      a[at + PREV_SAME_SENDER] = -1;
+    }
   }
 
   /** Every thread, at the start of a block: read the block size. */
@@ -114,11 +131,11 @@ export class Scheduler {
   }
 
   status(tx: TxIdx): number {
-    return Atomics.load(this.a, this.statusAt + tx) & 3;
+    return Atomics.load(this.a, this.statusIndex(tx)) & 3;
   }
 
   incarnation(tx: TxIdx): Incarnation {
-    return Atomics.load(this.a, this.statusAt + tx) >>> 2;
+    return Atomics.load(this.a, this.statusIndex(tx)) >>> 2;
   }
 
   done(): boolean {
@@ -198,7 +215,7 @@ export class Scheduler {
   /** READY(i) → EXECUTING(i), or give the task slot back. */
   private tryIncarnate(tx: TxIdx): boolean {
     if (tx < this.n) {
-      const at = this.statusAt + tx;
+      const at = this.statusIndex(tx);
       const word = Atomics.load(this.a, at);
       // CAS: another thread may take the same index after a counter was lowered.
       if ((word & 3) === READY_TO_EXECUTE && Atomics.compareExchange(this.a, at, word, word + EXECUTING) === word) {
@@ -227,7 +244,7 @@ export class Scheduler {
     Atomics.add(this.a, NUM_ACTIVE_TASKS, 1);
     const tx = Atomics.add(this.a, VALIDATION_IDX, 1);
     if (tx < this.n) {
-      const word = Atomics.load(this.a, this.statusAt + tx);
+      const word = Atomics.load(this.a, this.statusIndex(tx));
       // Only an executed incarnation has a read set to check; a transaction that is
       // executing now will be validated when it finishes (finishExecution).
       if ((word & 3) === EXECUTED) {
@@ -261,24 +278,25 @@ export class Scheduler {
    */
   addDependency(tx: TxIdx, blocking: TxIdx): boolean {
     const a = this.a;
-    lock(a, this.depLockAt + blocking, a, ABORT);
-    if ((Atomics.load(a, this.statusAt + blocking) & 3) === EXECUTED) {
-      unlock(a, this.depLockAt + blocking);
+    const b = HEADER + blocking * TX_WORDS;
+    lock(a, b + DEP_LOCK, a, ABORT);
+    if ((Atomics.load(a, b + STATUS) & 3) === EXECUTED) {
+      unlock(a, b + DEP_LOCK);
       return false;
     }
     // Only the thread executing `tx` changes an EXECUTING status: a plain update suffices.
-    const at = this.statusAt + tx;
-    Atomics.store(a, at, (Atomics.load(a, at) & ~3) | ABORTING);
-    a[this.depNextAt + tx] = a[this.depHeadAt + blocking];
-    a[this.depHeadAt + blocking] = tx;
-    unlock(a, this.depLockAt + blocking);
+    const at = HEADER + tx * TX_WORDS;
+    Atomics.store(a, at + STATUS, (Atomics.load(a, at + STATUS) & ~3) | ABORTING);
+    a[at + DEP_NEXT] = a[b + DEP_HEAD];
+    a[b + DEP_HEAD] = tx;
+    unlock(a, b + DEP_LOCK);
     Atomics.sub(a, NUM_ACTIVE_TASKS, 1);
     return true;
   }
 
   /** ABORTING(i) → READY(i+1). Only the thread that owns the abort calls this. */
   private setReadyStatus(tx: TxIdx): void {
-    const at = this.statusAt + tx;
+    const at = this.statusIndex(tx);
     const word = Atomics.load(this.a, at);
     Atomics.store(this.a, at, ((word >>> 2) + 1) * 4 + READY_TO_EXECUTE);
   }
@@ -287,7 +305,7 @@ export class Scheduler {
     let min = -1;
     for (let t = head; t !== -1; ) {
       // Read the link first: once READY, `t` may be re-executed and park elsewhere.
-      const next = this.a[this.depNextAt + t];
+      const next = this.a[HEADER + t * TX_WORDS + DEP_NEXT];
       this.setReadyStatus(t);
       if (min === -1 || t < min) min = t;
       t = next;
@@ -304,11 +322,12 @@ export class Scheduler {
    */
   finishExecution(tx: TxIdx, incarnation: Incarnation, wroteNewLocation: boolean): TaskKind {
     const a = this.a;
-    Atomics.store(a, this.statusAt + tx, incarnation * 4 + EXECUTED);
-    lock(a, this.depLockAt + tx, a, ABORT);
-    const head = a[this.depHeadAt + tx];
-    a[this.depHeadAt + tx] = -1;
-    unlock(a, this.depLockAt + tx);
+    const at = HEADER + tx * TX_WORDS;
+    Atomics.store(a, at + STATUS, incarnation * 4 + EXECUTED);
+    lock(a, at + DEP_LOCK, a, ABORT);
+    const head = a[at + DEP_HEAD];
+    a[at + DEP_HEAD] = -1;
+    unlock(a, at + DEP_LOCK);
     this.resumeDependencies(head);
     this.taskKind = TASK_NONE;
     if (Atomics.load(a, VALIDATION_IDX) > tx) {
@@ -330,7 +349,7 @@ export class Scheduler {
    */
   tryValidationAbort(tx: TxIdx, incarnation: Incarnation): boolean {
     const expect = incarnation * 4 + EXECUTED;
-    return Atomics.compareExchange(this.a, this.statusAt + tx, expect, incarnation * 4 + ABORTING) === expect;
+    return Atomics.compareExchange(this.a, this.statusIndex(tx), expect, incarnation * 4 + ABORTING) === expect;
   }
 
   /**
@@ -361,7 +380,12 @@ export class Scheduler {
 
   /** The known dependency of `tx` (previous transaction of its sender), or -1. */
   prevSameSender(tx: TxIdx): TxIdx {
-    return this.a[this.prevSameSenderAt + tx];
+    return this.a[HEADER + tx * TX_WORDS + PREV_SAME_SENDER];
+  }
+
+  /** Sets a known dependency (before `tx` is published to the workers). */
+  setPrevSameSender(tx: TxIdx, prev: TxIdx): void {
+    this.a[HEADER + tx * TX_WORDS + PREV_SAME_SENDER] = prev;
   }
 }
 

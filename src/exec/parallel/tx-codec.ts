@@ -115,7 +115,8 @@ export class WordReader {
   }
 }
 
-export function writeTransaction(w: WordWriter, tx: Transaction): void {
+/** `signature`: also v, r, s (workers need them only to recover senders). */
+export function writeTransaction(w: WordWriter, tx: Transaction, signature = true): void {
   w.int(tx.type);
   w.optU256(tx.chainId);
   w.u256(tx.nonce);
@@ -145,9 +146,12 @@ export function writeTransaction(w: WordWriter, tx: Transaction): void {
     w.u256(a.r);
     w.u256(a.s);
   }
-  w.u256(tx.v);
-  w.u256(tx.r);
-  w.u256(tx.s);
+  w.int(signature ? 1 : 0);
+  if (signature) {
+    w.u256(tx.v);
+    w.u256(tx.r);
+    w.u256(tx.s);
+  }
 }
 
 export function readTransaction(r: WordReader): Transaction {
@@ -175,9 +179,10 @@ export function readTransaction(r: WordReader): Transaction {
   for (let n = r.int(); n > 0; n--) {
     authorizationList.push({ chainId: r.u256(), address: r.address(), nonce: r.u256(), yParity: r.u256(), r: r.u256(), s: r.u256() });
   }
-  const v = r.u256();
-  const rr = r.u256();
-  const s = r.u256();
+  const signed = r.int() !== 0;
+  const v = signed ? r.u256() : 0n;
+  const rr = signed ? r.u256() : 0n;
+  const s = signed ? r.u256() : 0n;
   return {
     type, chainId, nonce, gasPrice, maxFeePerGas, maxPriorityFeePerGas, gasLimit, to, value, data, accessList,
     maxFeePerBlobGas, blobVersionedHashes, authorizationList, v, r: rr, s,
@@ -224,14 +229,14 @@ export function readEnv(r: WordReader): BlockEnv {
 }
 
 /** Words `writeTransaction` takes for `tx` (so a block's buffer is sized once, before workers see it). */
-export function txWords(tx: Transaction): number {
+export function txWords(tx: Transaction, signature = true): number {
   let n = 1 + 1 + (tx.chainId === undefined ? 0 : 4) + 20 + 1 + (tx.to === undefined ? 0 : 3) + 4;
   n += 1 + ((tx.data.length + 7) >> 3);
   n += 1;
   for (const e of tx.accessList) n += 4 + 4 * e.storageKeys.length;
   n += 4 + 1 + 5 * tx.blobVersionedHashes.length;
   n += 1 + 23 * tx.authorizationList.length;
-  return n + 12;
+  return n + 1 + (signature ? 12 : 0);
 }
 
 /** Words `writeEnv` takes. */
@@ -251,12 +256,21 @@ export class BlockEncoder {
   private readonly w = new WordWriter(1 << 16);
   private txs: readonly Transaction[] = [];
   private next = 0;
+  private signatures = true;
+  /** The last environment and its words: BLOCKHASH's 256 hashes can be costly to ask for again. */
+  private lastEnv: BlockEnv | undefined;
+  private lastEnvWords: BigUint64Array | undefined;
 
-  /** Sizes the buffer, writes the header and the environment; returns the buffer (stable until the next block). */
-  start(txs: readonly Transaction[], env: BlockEnv): SharedArrayBuffer {
+  /**
+   * Sizes the buffer, writes the header and the environment; returns the
+   * buffer (stable until the next block). Without `signatures` the
+   * transactions' v, r, s are left out (the senders are known).
+   */
+  start(txs: readonly Transaction[], env: BlockEnv, signatures = true): SharedArrayBuffer {
     const n = txs.length;
+    this.signatures = signatures;
     let words = 2 + n + envWords(env);
-    for (const tx of txs) words += txWords(tx);
+    for (const tx of txs) words += txWords(tx, signatures);
     const w = this.w;
     w.pos = 0;
     w.ensure(words);
@@ -267,7 +281,15 @@ export class BlockEncoder {
     w.pos = 2 + n;
     w.i32[2] = w.pos;
     w.i32[3] = 0;
-    writeEnv(w, env);
+    if (env === this.lastEnv && this.lastEnvWords !== undefined) {
+      w.w64.set(this.lastEnvWords, w.pos);
+      w.pos += this.lastEnvWords.length;
+    } else {
+      const from = w.pos;
+      writeEnv(w, env);
+      this.lastEnv = env;
+      this.lastEnvWords = w.w64.slice(from, w.pos);
+    }
     return w.w64.buffer as SharedArrayBuffer;
   }
 
@@ -278,7 +300,7 @@ export class BlockEncoder {
     for (let i = this.next; i < end; i++) {
       w.i32[2 * (2 + i)] = w.pos;
       w.i32[2 * (2 + i) + 1] = 0;
-      writeTransaction(w, this.txs[i]);
+      writeTransaction(w, this.txs[i], this.signatures);
     }
     this.next = end;
     return end;
@@ -286,5 +308,10 @@ export class BlockEncoder {
 
   get done(): boolean {
     return this.next >= this.txs.length;
+  }
+
+  /** Transactions encoded so far. */
+  get encoded(): number {
+    return this.next;
   }
 }

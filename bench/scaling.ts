@@ -1,0 +1,170 @@
+/**
+ * Parallel runs for the benchmark reports, and what the scaling model
+ * (src/analysis/) predicts from them: the parallel executor timed the way
+ * bench/run.ts times an engine (warm-up, a full garbage collection before
+ * each timed run, the median of several), then profiled runs of the same
+ * block (per-transaction times and dependencies), replayed through the
+ * scheduler with 4-32 virtual threads.
+ */
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { calibrate, type Calibration, type MeasuredRun } from '../src/analysis/calibrate.js';
+import { fromProfiles, idealSpeedup, PREDICT_THREADS, simulateBlockStm, type ScalingInput, type SimOptions, type SimResult } from '../src/analysis/scaling.js';
+import { ParallelExecutor, type BlockProfile, type ParallelBlockResult, type ParallelRunStats } from '../src/exec/parallel/executor.js';
+import { loadPreState, stateProbe } from './engines/multilane.js';
+import type { Workload } from './workloads/types.js';
+
+/** Warm-up as bench/run.ts: untimed runs until both bounds are met (V8 must optimize the workers' EVM). */
+const WARMUP_MIN_RUNS = 5;
+const WARMUP_MIN_MS = 1500;
+const WARMUP_MAX_RUNS = 40;
+/** Profiled runs merged per block (fromProfiles: each transaction at its fastest). */
+export const PROFILE_RUNS = 3;
+
+export interface ParallelMeasurement {
+  threads: number;
+  /** Median wall time of `execute` over the timed runs. */
+  ms: number;
+  cpuMs: number;
+  /** The median run's counters. */
+  stats: ParallelRunStats;
+  /** Problems the workload's check found in the parallel result (empty: as intended). */
+  problems: string[];
+}
+
+let gcFn: (() => void) | undefined;
+
+/** A full collection before a timed span, as bench/run.ts does (same reasons). */
+export async function collectGarbage(): Promise<void> {
+  if (gcFn === undefined) {
+    const g = (globalThis as { gc?: () => void }).gc;
+    if (g !== undefined) gcFn = g;
+    else {
+      v8.setFlagsFromString('--expose-gc');
+      gcFn = vm.runInNewContext('gc') as () => void;
+    }
+  }
+  gcFn();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/**
+ * One run of the block from a fresh pre-state. The executor's shared copy
+ * of the pre-state is built before the timed span (a node keeps it across
+ * blocks), like the sequential engine's MemoryState.
+ */
+async function runOnce(ex: ParallelExecutor, w: Workload, profile: boolean, timed: boolean) {
+  const state = loadPreState(w);
+  ex.loadPreState(state);
+  if (timed) await collectGarbage();
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const result: ParallelBlockResult = await ex.execute(state, w.txs, w.env, { senders: w.senders, profile });
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { ms, cpuMs: (c.user + c.system) / 1000, result, state };
+}
+
+/** Warms the executor's workers up on this block. */
+export async function warmUp(ex: ParallelExecutor, w: Workload): Promise<void> {
+  const start = performance.now();
+  for (let i = 0; i < WARMUP_MAX_RUNS; i++) {
+    await runOnce(ex, w, false, false);
+    if (i + 1 >= WARMUP_MIN_RUNS && performance.now() - start >= WARMUP_MIN_MS) return;
+  }
+}
+
+/** Timed runs (after `warmUp`); the median by wall time is reported, its outcome checked. */
+export async function measureParallel(ex: ParallelExecutor, w: Workload, threads: number, runs: number): Promise<ParallelMeasurement> {
+  const all = [];
+  for (let i = 0; i < runs; i++) all.push(await runOnce(ex, w, false, true));
+  all.sort((a, b) => a.ms - b.ms);
+  const mid = all[(all.length - 1) >> 1];
+  const problems = await w.check(stateProbe(mid.state), mid.result.receipts);
+  return { threads, ms: mid.ms, cpuMs: mid.cpuMs, stats: mid.result.stats, problems };
+}
+
+export interface ProfiledRuns {
+  threads: number;
+  input: ScalingInput;
+  /** The median (by wall time) profiled run, as the calibration sees it. */
+  run: MeasuredRun;
+  stats: ParallelRunStats;
+}
+
+/** `runs` profiled runs (after `warmUp`), merged; undefined when the executor ran the block sequentially. */
+export async function profileParallel(ex: ParallelExecutor, w: Workload, threads: number, runs = PROFILE_RUNS): Promise<ProfiledRuns | undefined> {
+  const profiles: BlockProfile[] = [];
+  const measured: { ms: number; stats: ParallelRunStats }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await runOnce(ex, w, true, true);
+    if (r.result.profile === undefined) return undefined;
+    profiles.push(r.result.profile);
+    measured.push({ ms: r.ms, stats: r.result.stats });
+  }
+  measured.sort((a, b) => a.ms - b.ms);
+  const { ms, stats } = measured[(measured.length - 1) >> 1];
+  const run: MeasuredRun = { threads, ms, workerBusyMs: stats.workerBusyMs, workerWaitMs: stats.workerWaitMs, executions: stats.executions, validations: stats.validations };
+  return { threads, input: fromProfiles(profiles, { senders: w.senders }), run, stats };
+}
+
+/** What the model says about one block. */
+export interface ScalingSummary {
+  /** Work ÷ critical path of the dependency DAG (unbounded threads; over Σ per-transaction costs). */
+  ideal: number;
+  criticalPathMs: number;
+  workMs: number;
+  /** Critical path transactions ÷ block transactions. */
+  criticalPathTxs: number;
+  calibration: Calibration;
+  /** Per thread count: predicted speedup over the sequential executor (like a measured speedup). */
+  predicted: Record<number, number>;
+  /** Per thread count: Σ costs ÷ simulated makespan (the scheduling's own scaling, comparable with `ideal`). */
+  scaling: Record<number, number>;
+  /** Per thread count: the best any scheduler could do with these costs, over the sequential executor: seqMs ÷ (serial + max(work ÷ N, critical path)). */
+  bound: Record<number, number>;
+  predictedMs: Record<number, number>;
+  sims: Record<number, SimResult>;
+}
+
+/**
+ * The ideal speedup and predictions at `threads` (default 4, 8, 16, 32),
+ * calibrated on `profiled` (its costs and its measured run).
+ */
+export function summarizeScaling(profiled: ProfiledRuns, seqMs: number, threads: readonly number[] = PREDICT_THREADS, sim: SimOptions = {}): ScalingSummary {
+  const input = profiled.input;
+  const ideal = idealSpeedup(input);
+  const cal = calibrate(input, profiled.run, sim);
+  const s: ScalingSummary = {
+    ideal: ideal.speedup,
+    criticalPathMs: ideal.criticalPathMs,
+    workMs: ideal.workMs,
+    criticalPathTxs: ideal.path.length,
+    calibration: cal,
+    predicted: {},
+    scaling: {},
+    bound: {},
+    predictedMs: {},
+    sims: {},
+  };
+  for (const t of threads) {
+    const r = simulateBlockStm(input, t, { ...sim, taskOverheadMs: cal.taskOverheadMs });
+    const ms = cal.serialMs + r.makespanMs;
+    s.sims[t] = r;
+    s.predictedMs[t] = ms;
+    s.predicted[t] = seqMs / ms;
+    s.scaling[t] = r.speedup;
+    s.bound[t] = seqMs / (cal.serialMs + Math.max(ideal.workMs / t, ideal.criticalPathMs));
+  }
+  return s;
+}
+
+/** Rounds for JSON: 3 significant decimals. */
+export function round3(v: number): number {
+  return Number(v.toFixed(3));
+}
+
+/** A Record<threads, number> with rounded values, for JSON. */
+export function roundAll(r: Record<number, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round3(v)]));
+}

@@ -1,0 +1,245 @@
+/**
+ * Sweeps: one table and one chart over a family of blocks, each measured
+ * sequentially and in parallel on this machine and predicted for 4-32
+ * threads by the scaling model (bench/scaling.ts, src/analysis/).
+ *
+ * - `contention`: `contention-K` for K in 2 … 10,000, the Block-STM paper's
+ *   contention sweep (speedup against K, log-scale x);
+ * - `workloads`: the named workloads (grouped bars per workload).
+ *
+ * Per block: the sequential executor (warm-up, median of `runs`), the
+ * parallel executor at `threads` (the same), then profiled runs on a
+ * 1-thread parallel executor, which calibrate the model (per-task overhead,
+ * serial time) and give each transaction's cost undisturbed by other
+ * threads sharing this machine's two cores; the prediction at `threads` is
+ * the check against the measurement.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname } from 'node:path';
+import { barChart, lineChart } from '../src/analysis/svg-chart.js';
+import { PREDICT_THREADS } from '../src/analysis/scaling.js';
+import { ParallelExecutor } from '../src/exec/parallel/executor.js';
+import { MultilaneEngine } from './engines/multilane.js';
+import { collectGarbage, measureParallel, profileParallel, round3, roundAll, summarizeScaling, warmUp, type ScalingSummary } from './scaling.js';
+import { DEFAULT_WORKLOADS, makeWorkload } from './workloads/index.js';
+import type { Workload } from './workloads/types.js';
+
+export const SWEEP_KINDS = ['contention', 'workloads'] as const;
+export type SweepKind = (typeof SWEEP_KINDS)[number];
+
+/** The Block-STM paper's sweep, from one hot pair of accounts to nearly no conflicts. */
+export const DEFAULT_KS = [2, 4, 8, 16, 32, 100, 1000, 10000];
+export const DEFAULT_CHARTS: Record<SweepKind, string> = {
+  contention: 'docs/charts/contention-sweep.svg',
+  workloads: 'docs/charts/workload-scaling.svg',
+};
+
+export interface SweepOptions {
+  kind: SweepKind;
+  /** contention: the Ks (default DEFAULT_KS). */
+  ks?: number[];
+  /** workloads: the names (default: the bench's default workloads). */
+  workloads?: string[];
+  /** Threads of the measured parallel runs (default 2). */
+  threads?: number;
+  txs?: number;
+  seed?: number;
+  pools?: number;
+  /** Timed runs per configuration, median reported (default 5). */
+  runs?: number;
+  /** Where the SVG goes (default DEFAULT_CHARTS[kind]); null: no chart. */
+  chart?: string | null;
+  log?: (line: string) => void;
+  onRow?: (row: SweepRow) => void;
+}
+
+export interface SweepRow {
+  workload: string;
+  k?: number;
+  threads: number;
+  txs: number;
+  gas: number;
+  seqMs: number;
+  parMs: number;
+  /** seqMs ÷ parMs; undefined when the executor fell back to sequential. */
+  speedup?: number;
+  reexecutions: number;
+  validationAborts: number;
+  dependencyAborts: number;
+  /** Checks of the sequential and the parallel outcome (empty: as intended). */
+  problems: string[];
+  /** The model (undefined when no parallel profile could be taken). */
+  scaling?: ScalingSummary;
+}
+
+const DEFAULT_RUNS = 5;
+const SEQ_WARMUP_MIN_RUNS = 5;
+const SEQ_WARMUP_MIN_MS = 1500;
+
+async function measureSequential(engine: MultilaneEngine, w: Workload, runs: number) {
+  const start = performance.now();
+  for (let i = 0; i < 40; i++) {
+    await engine.run(w);
+    if (i + 1 >= SEQ_WARMUP_MIN_RUNS && performance.now() - start >= SEQ_WARMUP_MIN_MS) break;
+  }
+  const results = [];
+  for (let i = 0; i < runs; i++) results.push(await engine.run(w, { beforeTimed: collectGarbage }));
+  results.sort((a, b) => a.ms - b.ms);
+  const mid = results[(results.length - 1) >> 1];
+  return { ms: mid.ms, gas: Number(mid.gasUsed), problems: await w.check(mid.probe, mid.receipts) };
+}
+
+function blockNames(o: SweepOptions): { name: string; k?: number }[] {
+  if (o.kind === 'contention') return (o.ks ?? DEFAULT_KS).map((k) => ({ name: `contention-${k}`, k }));
+  return (o.workloads ?? DEFAULT_WORKLOADS).map((name) => ({ name }));
+}
+
+/** Runs the sweep; writes the chart unless `chart` is null; returns the rows. */
+export async function runSweep(o: SweepOptions): Promise<SweepRow[]> {
+  const log = o.log ?? (() => {});
+  const threads = o.threads ?? 2;
+  const runs = o.runs ?? DEFAULT_RUNS;
+  const predictAt = [...new Set([threads, ...PREDICT_THREADS])].sort((a, b) => a - b);
+  const seq = new MultilaneEngine();
+  const par = await ParallelExecutor.create({ threads });
+  const one = threads === 1 ? par : await ParallelExecutor.create({ threads: 1 });
+  const load0 = loadavg()[0];
+  const rows: SweepRow[] = [];
+  try {
+    for (const { name, k } of blockNames(o)) {
+      const w = makeWorkload(name, { txs: o.txs, seed: o.seed, pools: o.pools });
+      log(`${name}: ${w.txs.length} txs`);
+      const s = await measureSequential(seq, w, runs);
+      await warmUp(par, w);
+      const p = await measureParallel(par, w, threads, runs);
+      if (one !== par) await warmUp(one, w);
+      const profiled = await profileParallel(one, w, 1);
+      const row: SweepRow = {
+        workload: name, k, threads, txs: w.txs.length, gas: s.gas, seqMs: s.ms, parMs: p.ms,
+        speedup: p.stats.mode === 'parallel' ? s.ms / p.ms : undefined,
+        reexecutions: p.stats.reexecutions, validationAborts: p.stats.validationAborts, dependencyAborts: p.stats.dependencyAborts,
+        problems: [...s.problems.map((x) => `sequential: ${x}`), ...p.problems.map((x) => `parallel: ${x}`)],
+        scaling: profiled === undefined ? undefined : summarizeScaling(profiled, s.ms, predictAt),
+      };
+      rows.push(row);
+      o.onRow?.(row);
+    }
+  } finally {
+    await par.close();
+    if (one !== par) await one.close();
+  }
+  const load1 = loadavg()[0];
+  log(`load average (1 min) ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end`);
+  if (o.chart !== null && rows.length > 0) {
+    const path = o.chart ?? DEFAULT_CHARTS[o.kind];
+    const note = `measured on this machine (load avg ${Math.max(load0, load1).toFixed(1)}); predictions: the profiled block replayed through the scheduler with virtual threads`;
+    const svg = o.kind === 'contention' ? contentionChart(rows, threads, note) : workloadChart(rows, threads, note);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, svg);
+    log(`chart written to ${path}`);
+  }
+  return rows;
+}
+
+const CHART_THREADS = [8, 16, 32];
+
+/** Speedup against K: measured, predicted 8/16/32, and the best possible at 32 threads. */
+export function contentionChart(rows: readonly SweepRow[], threads: number, note: string): string {
+  const ks = rows.map((r) => r.k ?? Number.NaN);
+  const pts = (f: (r: SweepRow) => number | undefined) => rows.map((r) => ({ x: r.k ?? Number.NaN, y: f(r) ?? Number.NaN }));
+  return lineChart({
+    title: `Speedup over sequential against contention (contention-K, ${rows[0].txs.toLocaleString('en-US')} transfers)`,
+    subtitle: note,
+    x: { label: 'K: accounts the transfers are drawn from (log scale)', log: true, ticks: ks },
+    y: { label: 'speedup over the sequential executor' },
+    series: [
+      { name: `measured, ${threads} threads`, points: pts((r) => r.speedup) },
+      ...CHART_THREADS.map((t) => ({ name: `predicted, ${t} threads`, points: pts((r) => r.scaling?.predicted[t]), dash: '6 4' })),
+      { name: 'best possible, 32 threads', points: pts((r) => r.scaling?.bound[32]), dash: '2 3', marker: 'none' as const },
+    ],
+    hlines: [{ y: 1, label: 'sequential' }],
+  });
+}
+
+/** Per workload: measured and predicted speedups as bars, the best possible at 32 threads as a level. */
+export function workloadChart(rows: readonly SweepRow[], threads: number, note: string): string {
+  return barChart({
+    title: 'Parallel speedup per workload: measured and predicted',
+    subtitle: note,
+    categories: rows.map((r) => r.workload),
+    series: [
+      { name: `measured, ${threads} threads`, values: rows.map((r) => r.speedup) },
+      ...CHART_THREADS.map((t) => ({ name: `predicted, ${t} threads`, values: rows.map((r) => r.scaling?.predicted[t]) })),
+    ],
+    levels: [{ name: 'best possible, 32 threads', values: rows.map((r) => r.scaling?.bound[32]) }],
+    y: { label: 'speedup over the sequential executor' },
+    hlines: [{ y: 1, label: 'sequential' }],
+  });
+}
+
+function fmt(v: number | undefined, digits: number): string {
+  return v === undefined || !Number.isFinite(v) ? '-' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** The sweep's table: measurement, then the model's predictions. */
+export function formatSweepTable(rows: readonly SweepRow[]): string {
+  const t = rows[0]?.threads ?? 2;
+  const header = ['workload', 'txs', 'seq ms', 'par ms', 'speedup', 're-exec', 'aborts', `pred ${t}`, 'pred 8', 'pred 16', 'pred 32', 'ideal', 'check'];
+  const body = rows.map((r) => [
+    r.workload,
+    fmt(r.txs, 0),
+    fmt(r.seqMs, 1),
+    fmt(r.parMs, 1),
+    r.speedup === undefined ? 'seq' : `${fmt(r.speedup, 2)}x`,
+    fmt(r.reexecutions, 0),
+    fmt(r.validationAborts + r.dependencyAborts, 0),
+    ...[t, 8, 16, 32].map((n) => (r.scaling === undefined ? '-' : `${fmt(r.scaling.predicted[n], 2)}x`)),
+    r.scaling === undefined ? '-' : `${fmt(r.scaling.ideal, 1)}x`,
+    r.problems.length === 0 ? 'ok' : `FAILED (${r.problems.length})`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  out.push(
+    '',
+    `speedup: sequential ms ÷ parallel ms at ${t} threads; aborts: validation aborts + ESTIMATE reads.`,
+    `pred N: predicted speedup over the sequential executor at N threads (pred ${t} checks the model against the measurement);`,
+    'ideal: total work ÷ critical path of the dependency graph (the bound at unlimited threads, over the parallel executor\'s own work).',
+  );
+  for (const r of rows) if (r.problems.length > 0) out.push('', `${r.workload}: the check failed:`, ...r.problems.map((p) => `  ${p}`));
+  return out.join('\n');
+}
+
+/** One JSON object per row. */
+export function sweepJson(r: SweepRow): string {
+  const s = r.scaling;
+  return JSON.stringify({
+    workload: r.workload,
+    ...(r.k === undefined ? {} : { k: r.k }),
+    threads: r.threads,
+    txs: r.txs,
+    gas: r.gas,
+    seqMs: round3(r.seqMs),
+    parMs: round3(r.parMs),
+    speedup: r.speedup === undefined ? null : round3(r.speedup),
+    reexecutions: r.reexecutions,
+    aborts: r.validationAborts + r.dependencyAborts,
+    validationAborts: r.validationAborts,
+    dependencyAborts: r.dependencyAborts,
+    ...(s === undefined
+      ? {}
+      : {
+          predicted: roundAll(s.predicted),
+          scaling: roundAll(s.scaling),
+          bound: roundAll(s.bound),
+          ideal: round3(s.ideal),
+          criticalPathMs: round3(s.criticalPathMs),
+          workMs: round3(s.workMs),
+          predictedReexecutions: Object.fromEntries(Object.entries(s.sims).map(([k, v]) => [k, v.reexecutions])),
+          calibration: { taskOverheadUs: round3(s.calibration.taskOverheadMs * 1000), serialMs: round3(s.calibration.serialMs) },
+        }),
+    ok: r.problems.length === 0,
+    ...(r.problems.length > 0 ? { problems: r.problems } : {}),
+  });
+}

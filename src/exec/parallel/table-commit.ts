@@ -1,0 +1,176 @@
+/**
+ * After a block, the workers fold its final versions into the location
+ * table's pre-state values, in parallel, so the next block starts from an
+ * up-to-date table and the main thread never touches it. Two phases over
+ * the block's written list, chunks claimed from a shared counter:
+ *   1. ACCOUNT locations: nonce, balance, code (created code is copied into
+ *      the table's arena), and a wipe if the block wiped the account's
+ *      storage (its generation moves on, its slot count restarts at 0);
+ *   2. STORAGE locations (value and generation; slot counts kept
+ *      atomically), after a barrier: they need phase 1's generations.
+ * Each location has exactly one committer, so plain stores suffice except
+ * for the per-account slot count. What the table cannot represent exactly
+ * (code that does not fit) marks it stale: the main thread rebuilds it
+ * before the next block.
+ *
+ * Internal module of the parallel executor.
+ */
+import { KECCAK_EMPTY } from '../../primitives/keccak.js';
+import { ABSENT, applyFee, type AccountRead } from './coinbase.js';
+import { KEY_WORDS, KIND_ACCOUNT, KIND_STORAGE, KeyScratch, keyKind } from './keys.js';
+import { CODE_MV, CODE_PRESTATE, F_ABSENT, type MVMemory } from './mv-memory.js';
+import { COMMIT_A, COMMIT_A_DONE, COMMIT_B, COMMIT_COINBASE } from './scheduler.js';
+import type { LocationTable } from './table.js';
+import { BlockAborted } from './types.js';
+import { readU256 } from './words.js';
+
+const CHUNK = 64;
+
+export class TableCommitter {
+  private readonly s = new KeyScratch();
+
+  constructor(
+    private readonly table: LocationTable,
+    private readonly mv: MVMemory,
+    /** The scheduler's words (commit counters, ABORT). */
+    private readonly a: Int32Array,
+    private readonly abortAt: number,
+  ) {}
+
+  /**
+   * This worker's share of the commit; `workers` take part (barrier between
+   * the phases). The coinbase (lazy fees of the block's `txs` transactions)
+   * is committed by whichever worker claims it first.
+   */
+  run(workers: number, coinbase: bigint, txs: number): void {
+    const n = this.mv.locationCount();
+    this.s.setAccount(KIND_ACCOUNT, coinbase);
+    this.coinbaseLoc = this.table.locate(this.s);
+    if (Atomics.compareExchange(this.a, COMMIT_COINBASE, 0, 1) === 0) this.commitCoinbase(txs);
+    for (let start = Atomics.add(this.a, COMMIT_A, CHUNK); start < n; start = Atomics.add(this.a, COMMIT_A, CHUNK)) {
+      for (let p = start; p < Math.min(n, start + CHUNK); p++) this.phase1(this.mv.listed(p));
+    }
+    this.barrier(workers);
+    this.lastKey = -1;
+    for (let start = Atomics.add(this.a, COMMIT_B, CHUNK); start < n; start = Atomics.add(this.a, COMMIT_B, CHUNK)) {
+      for (let p = start; p < Math.min(n, start + CHUNK); p++) this.phase2(this.mv.listed(p));
+    }
+    this.flushCount();
+  }
+
+  private barrier(workers: number): void {
+    const a = this.a;
+    if (Atomics.add(a, COMMIT_A_DONE, 1) + 1 === workers) {
+      Atomics.notify(a, COMMIT_A_DONE);
+      return;
+    }
+    for (let seen = Atomics.load(a, COMMIT_A_DONE); seen < workers; seen = Atomics.load(a, COMMIT_A_DONE)) {
+      Atomics.wait(a, COMMIT_A_DONE, seen, 20);
+      const reason = Atomics.load(a, this.abortAt);
+      if (reason !== 0) throw new BlockAborted(reason);
+    }
+  }
+
+  /** The account of the last slot committed (a transaction's slots of one contract come together in the list). */
+  private lastKey = -1;
+  private lastAcct = -1;
+  private lastGen = 0;
+  private lastWipe = -1;
+  private pendingCount = 0;
+
+  /** The ACCOUNT slot of the address in the STORAGE key at `loc`. */
+  private accountOf(loc: number): number {
+    const k = this.table.keys;
+    const b = loc * KEY_WORDS;
+    const l = this.lastKey;
+    if (l >= 0 && k[b] === k[l] && k[b + 1] === k[l + 1] && k[b + 2] === k[l + 2] && k[b + 3] === k[l + 3] && k[b + 4] === k[l + 4]) return this.lastAcct;
+    this.flushCount();
+    this.s.setFromKey(k, b, KIND_ACCOUNT);
+    const acct = this.table.locate(this.s);
+    this.lastKey = b;
+    this.lastAcct = acct;
+    this.lastGen = this.table.generation(acct);
+    this.lastWipe = this.table.wipedAt(acct, this.mv.currentEpoch);
+    return acct;
+  }
+
+  /** Slot-count changes are gathered per account: one atomic add, not one per slot. */
+  private flushCount(): void {
+    if (this.pendingCount !== 0) this.table.addSlotCount(this.lastAcct, this.pendingCount);
+    this.pendingCount = 0;
+  }
+
+  private coinbaseLoc = -1;
+
+  private phase1(loc: number): void {
+    if (loc === this.coinbaseLoc || keyKind(this.table.keys, loc * KEY_WORDS) !== KIND_ACCOUNT) return;
+    const e = this.mv.head(loc);
+    if (e !== -1) this.commitAccount(loc, e);
+  }
+
+  private phase2(loc: number): void {
+    if (keyKind(this.table.keys, loc * KEY_WORDS) !== KIND_STORAGE) return;
+    const mv = this.mv;
+    const e = mv.head(loc);
+    if (e === -1) return;
+    this.accountOf(loc);
+    // Written before its account's last wipe: the wipe's new generation already hides it.
+    if (this.lastWipe > mv.entryTx(e)) return;
+    this.pendingCount += this.table.commitSlot(loc, this.lastGen, readU256(mv.w64, mv.i32, e + 2));
+  }
+
+  private commitAccount(loc: number, e: number): void {
+    const mv = this.mv;
+    const table = this.table;
+    const i32 = mv.i32;
+    const wipeTx = i32[2 * (e + 12) + 1];
+    if (wipeTx !== -1) table.commitWipe(loc, mv.currentEpoch, wipeTx);
+    if ((mv.entryFlags(e) & F_ABSENT) !== 0) {
+      table.commitAccount(loc, undefined, 0, 0);
+      return;
+    }
+    const src = i32[2 * (e + 12)];
+    let off = i32[2 * (e + 11)];
+    const len = i32[2 * (e + 11) + 1];
+    if (src === CODE_MV) {
+      off = table.appendCode(mv.code.subarray(off, off + len));
+      if (off < 0) table.markStale();
+    }
+    const codeHash = len === 0 ? KECCAK_EMPTY : mv.u8.subarray((e + 7) * 8, (e + 7) * 8 + 32);
+    table.commitAccount(loc, { nonce: mv.w64[e + 2], balance: readU256(mv.w64, i32, e + 3), codeHash }, off, src === CODE_PRESTATE || src === CODE_MV ? len : 0);
+  }
+
+  /** The coinbase: its last explicit version (or the pre-state), then the lazy fees after it, in order. */
+  private commitCoinbase(txs: number): void {
+    const mv = this.mv;
+    const table = this.table;
+    const loc = this.coinbaseLoc;
+    const e = mv.head(loc);
+    let read: AccountRead;
+    if (e === -1) {
+      const state = table.account(loc);
+      const [off, len] = table.codeRef(loc);
+      read = state === undefined ? ABSENT : { ...ABSENT, state, codeSrc: CODE_PRESTATE, codeOff: off, codeLen: len };
+    } else if ((mv.entryFlags(e) & F_ABSENT) !== 0) {
+      read = { ...ABSENT, deletedInBlock: true, wipeTx: mv.i32[2 * (e + 12) + 1] };
+    } else {
+      const i32 = mv.i32;
+      const len = i32[2 * (e + 11) + 1];
+      const state = { nonce: mv.w64[e + 2], balance: readU256(mv.w64, i32, e + 3), codeHash: mv.u8.slice((e + 7) * 8, (e + 7) * 8 + 32), code: new Uint8Array(len) };
+      read = { ...ABSENT, state, codeSrc: i32[2 * (e + 12)], codeOff: i32[2 * (e + 11)], codeLen: len, wipeTx: i32[2 * (e + 12) + 1] };
+    }
+    let changed = e !== -1;
+    for (let t = e === -1 ? 0 : mv.entryTx(e) + 1; t < txs; t++) {
+      const fee = mv.finalFee(t);
+      if (fee === undefined) continue;
+      const next = applyFee(read, t, fee);
+      changed ||= next !== read;
+      read = next;
+    }
+    if (!changed) return;
+    // Code created in this block for the coinbase itself would need copying: rare enough to rebuild.
+    if (read.codeSrc === CODE_MV) table.markStale();
+    if (read.wipeTx !== -1) table.commitWipe(loc, mv.currentEpoch, read.wipeTx);
+    table.commitAccount(loc, read.state, read.codeOff, read.state === undefined ? 0 : read.codeLen);
+  }
+}

@@ -1,0 +1,361 @@
+/**
+ * The location table: one open-addressing hash table in shared buffers that
+ * is both the block's pre-state and the multi-version memory's registry of
+ * locations. A location (ACCOUNT, STORAGE, CLEAR or MARK key, see keys.ts)
+ * keeps the same slot for the table's life, so one probe finds both its
+ * pre-state value and the head of its version list.
+ *
+ * Lifecycle. The main thread builds the table once from a state. During a
+ * block, workers read it and insert the locations they meet that it lacks
+ * (absent accounts, zero slots: CAS on the slot's tag). After the block the
+ * workers commit the final versions into the pre-state values in parallel
+ * (engine.ts), so the next block reads an up-to-date table and the main
+ * thread never copies or updates it. Deleted accounts and zeroed slots keep
+ * their slots; a rebuild (on growth, or after a block that could not be
+ * committed) drops them.
+ *
+ * Per-slot pre-state record, PRE_WORDS 64-bit words from b = slot * PRE_WORDS:
+ *   ACCOUNT  w[b] nonce, w[b+1..b+4] balance, bytes of w[b+5..b+8] code hash,
+ *            i32 2(b+9): code offset, length; 2(b+10): storage generation,
+ *            non-zero slot count; 2(b+11): exists; 2(b+12): epoch and
+ *            transaction of the block's last wipe (set by the commit)
+ *   STORAGE  w[b..b+3] value; i32 2(b+4): generation
+ * Wiping an account's storage bumps its generation instead of visiting its
+ * slots: a slot counts only if its generation equals its account's.
+ *
+ * Internal module of the parallel executor.
+ */
+import { EMPTY_BYTES } from '../../primitives/bytes.js';
+import { KECCAK_EMPTY, keccak256 } from '../../primitives/keccak.js';
+import type { AccountState, StateChanges } from '../../state/types.js';
+import { KEY_WORDS, KIND_ACCOUNT, KeyScratch, keyEquals, pow2AtLeast, storeKey } from './keys.js';
+import { ABORT_CAPACITY, BlockAborted } from './types.js';
+import { readU256, writeU256 } from './words.js';
+
+const EMPTY = 0;
+const CLAIMED = 1;
+const READY = 2;
+export const PRE_WORDS = 13;
+
+// Control words.
+const USED = 0;
+const CODE_CURSOR = 1;
+/** Nonzero: a commit could not be completed; rebuild before the next block. */
+const STALE = 2;
+/** The current block's epoch (version lists are valid only with this epoch). */
+export const EPOCH = 3;
+
+/** What a table is built from: the shape of MemoryState.accounts(). */
+export interface StateSnapshot {
+  accounts(): Iterable<[bigint, { nonce: bigint; balance: bigint; codeHash: Uint8Array; code: Uint8Array; storage: Map<bigint, bigint> }]>;
+}
+
+export interface TableBuffers {
+  slots: number;
+  ctl: SharedArrayBuffer;
+  tags: SharedArrayBuffer;
+  keys: SharedArrayBuffer;
+  vals: SharedArrayBuffer;
+  /** Multi-version memory: head entry, its epoch, and a lock per slot. */
+  heads: SharedArrayBuffer;
+  headEpochs: SharedArrayBuffer;
+  locks: SharedArrayBuffer;
+  code: SharedArrayBuffer;
+}
+
+export class LocationTable {
+  readonly ctl: Int32Array;
+  private readonly tags: Int32Array;
+  readonly keys: Uint32Array;
+  readonly w64: BigUint64Array;
+  readonly i32: Int32Array;
+  readonly u8: Uint8Array;
+  readonly heads: Int32Array;
+  readonly headEpochs: Int32Array;
+  readonly locks: Int32Array;
+  readonly code: Uint8Array;
+  private readonly mask: number;
+  /** Inserting past this many slots aborts the block (probing degrades). */
+  private readonly limit: number;
+  /** code offset -> view, and -> hash: repeated reads hand the EVM the same arrays (its analysis cache). */
+  private readonly codeViews = new Map<number, Uint8Array>();
+  private readonly hashViews = new Map<number, Uint8Array>();
+
+  constructor(readonly buffers: TableBuffers) {
+    this.ctl = new Int32Array(buffers.ctl);
+    this.tags = new Int32Array(buffers.tags);
+    this.keys = new Uint32Array(buffers.keys);
+    this.w64 = new BigUint64Array(buffers.vals);
+    this.i32 = new Int32Array(buffers.vals);
+    this.u8 = new Uint8Array(buffers.vals);
+    this.heads = new Int32Array(buffers.heads);
+    this.headEpochs = new Int32Array(buffers.headEpochs);
+    this.locks = new Int32Array(buffers.locks);
+    this.code = new Uint8Array(buffers.code);
+    this.mask = buffers.slots - 1;
+    this.limit = (buffers.slots >> 2) * 3;
+  }
+
+  static allocate(slots: number, codeBytes: number): LocationTable {
+    const n = pow2AtLeast(slots);
+    const sab = (bytes: number) => new SharedArrayBuffer(bytes);
+    return new LocationTable({
+      slots: n, ctl: sab(64), tags: sab(4 * n), keys: sab(4 * KEY_WORDS * n), vals: sab(8 * PRE_WORDS * n),
+      heads: sab(4 * n), headEpochs: sab(4 * n), locks: sab(4 * n), code: sab(Math.max(1024, codeBytes)),
+    });
+  }
+
+  /** A table holding `state`, with room for `spare` more locations. */
+  static fromState(state: StateSnapshot, spare: number): LocationTable {
+    let records = 0;
+    let codeBytes = 0;
+    for (const [, a] of state.accounts()) {
+      records += 1 + a.storage.size;
+      codeBytes += a.code.length;
+    }
+    const t = LocationTable.allocate(Math.max(1 << 16, 2 * (records + spare)), 2 * codeBytes + (1 << 20));
+    const s = new KeyScratch();
+    const codeIndex = new Map<string, number>();
+    for (const [address, a] of state.accounts()) {
+      s.setAccount(KIND_ACCOUNT, address);
+      const slot = t.locate(s);
+      t.putAccount(slot, a.nonce, a.balance, a.code, a.codeHash, codeIndex);
+      const countAt = 2 * (slot * PRE_WORDS + 10) + 1;
+      for (const [key, value] of a.storage) {
+        if (value === 0n) continue;
+        s.setStorage(address, key);
+        writeU256(t.w64, t.locate(s) * PRE_WORDS, value);
+        t.i32[countAt]++;
+      }
+    }
+    return t;
+  }
+
+  private putAccount(slot: number, nonce: bigint, balance: bigint, code: Uint8Array, codeHash: Uint8Array, index: Map<string, number>): void {
+    const b = slot * PRE_WORDS;
+    this.w64[b] = nonce;
+    writeU256(this.w64, b + 1, balance);
+    this.u8.set(code.length === 0 ? KECCAK_EMPTY : codeHash, (b + 5) * 8);
+    if (code.length > 0) {
+      const hex = Buffer.from(codeHash.buffer, codeHash.byteOffset, 32).toString('hex');
+      let off = index.get(hex);
+      if (off === undefined) {
+        off = this.appendCode(code);
+        index.set(hex, off);
+      }
+      this.i32[2 * (b + 9)] = off;
+    }
+    this.i32[2 * (b + 9) + 1] = code.length;
+    this.i32[2 * (b + 11)] = 1;
+  }
+
+  /** Appends code to the arena (any thread); -1 when it is full. */
+  appendCode(code: Uint8Array): number {
+    const off = Atomics.add(this.ctl, CODE_CURSOR, code.length);
+    if (off + code.length > this.code.length) return -1;
+    this.code.set(code, off);
+    return off;
+  }
+
+  /** The slot of the scratch's location, inserting it (pre-state: absent, zero) on first sight. Any thread. */
+  locate(s: KeyScratch): number {
+    const tags = this.tags;
+    const keys = this.keys;
+    let i = s.hash & this.mask;
+    for (;;) {
+      let t = Atomics.load(tags, i);
+      if (t === EMPTY) {
+        if (Atomics.compareExchange(tags, i, EMPTY, CLAIMED) === EMPTY) {
+          if (Atomics.add(this.ctl, USED, 1) >= this.limit) throw new BlockAborted(ABORT_CAPACITY);
+          storeKey(keys, i * KEY_WORDS, s);
+          Atomics.store(tags, i, READY);
+          return i;
+        }
+        t = Atomics.load(tags, i);
+      }
+      // Claimed but its key not yet written: the claimer is a few stores away.
+      while (t === CLAIMED) t = Atomics.load(tags, i);
+      if (keyEquals(keys, i * KEY_WORDS, s)) return i;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** Slots in use. */
+  get used(): number {
+    return Atomics.load(this.ctl, USED);
+  }
+
+  /** Whether `more` locations fit before the block starts. */
+  hasRoom(more: number): boolean {
+    return this.used + more <= this.limit && this.ctl[CODE_CURSOR] * 2 <= this.code.length;
+  }
+
+  get stale(): boolean {
+    return Atomics.load(this.ctl, STALE) !== 0;
+  }
+
+  markStale(): void {
+    Atomics.store(this.ctl, STALE, 1);
+  }
+
+  /** Main thread, before a block: a new epoch (every version list starts empty). */
+  nextEpoch(): number {
+    this.ctl[EPOCH] = this.ctl[EPOCH] + 1;
+    return this.ctl[EPOCH];
+  }
+
+  // ---- pre-state reads (workers) ----
+
+  /** The account in ACCOUNT slot `slot` as of the block's start, or undefined. */
+  account(slot: number): AccountState | undefined {
+    const b = slot * PRE_WORDS;
+    if (this.i32[2 * (b + 11)] === 0) return undefined;
+    return { nonce: this.w64[b], balance: readU256(this.w64, this.i32, b + 1), codeHash: this.codeHashOf(slot), code: this.codeOf(slot) };
+  }
+
+  codeOf(slot: number): Uint8Array {
+    const b = slot * PRE_WORDS;
+    return this.codeAt(this.i32[2 * (b + 9)], this.i32[2 * (b + 9) + 1]);
+  }
+
+  /** [code offset, code length] of the account in `slot`. */
+  codeRef(slot: number): [number, number] {
+    const b = slot * PRE_WORDS;
+    return [this.i32[2 * (b + 9)], this.i32[2 * (b + 9) + 1]];
+  }
+
+  codeHashOf(slot: number): Uint8Array {
+    const b = slot * PRE_WORDS;
+    if (this.i32[2 * (b + 9) + 1] === 0) return KECCAK_EMPTY;
+    const off = this.i32[2 * (b + 9)];
+    let h = this.hashViews.get(off);
+    if (h === undefined) {
+      h = this.u8.slice((b + 5) * 8, (b + 5) * 8 + 32);
+      this.hashViews.set(off, h);
+    }
+    return h;
+  }
+
+  /** Code bytes at an offset of the arena (zero-copy: the arena is append-only). */
+  codeAt(off: number, len: number): Uint8Array {
+    if (len === 0) return EMPTY_BYTES;
+    let v = this.codeViews.get(off);
+    if (v === undefined || v.length !== len) {
+      v = this.code.subarray(off, off + len);
+      this.codeViews.set(off, v);
+    }
+    return v;
+  }
+
+  /** The storage generation of the account in ACCOUNT slot `slot`. */
+  generation(slot: number): number {
+    return this.i32[2 * (slot * PRE_WORDS + 10)];
+  }
+
+  /** Whether the account in `slot` has a non-zero storage slot (EIP-7610). */
+  hasStorage(slot: number): boolean {
+    return this.i32[2 * (slot * PRE_WORDS + 10) + 1] > 0;
+  }
+
+  /** A STORAGE slot's value if its generation is `gen`, else 0n. */
+  storage(slot: number, gen: number): bigint {
+    const b = slot * PRE_WORDS;
+    if (this.i32[2 * (b + 4)] !== gen) return 0n;
+    return readU256(this.w64, this.i32, b);
+  }
+
+  /**
+   * Main thread, no worker running: applies a block's combined changes (a
+   * block that ran sequentially). The caller checked `hasRoom`.
+   */
+  applyChanges(changes: StateChanges): void {
+    const s = new KeyScratch();
+    for (const [address, ch] of changes) {
+      s.setAccount(KIND_ACCOUNT, address);
+      const acct = this.locate(s);
+      if (ch.deleted || ch.storageCleared) {
+        const g = 2 * (acct * PRE_WORDS + 10);
+        this.i32[g] = this.i32[g] + 1;
+        this.i32[g + 1] = 0;
+      }
+      if (ch.deleted) {
+        this.commitAccount(acct, undefined, 0, 0);
+        continue;
+      }
+      const [off, len] = this.i32[2 * (acct * PRE_WORDS + 11)] === 0 ? [0, 0] : this.codeRef(acct);
+      if (ch.code !== undefined) {
+        const at = ch.code.length === 0 ? 0 : this.appendCode(ch.code);
+        if (at < 0) this.markStale();
+        this.commitAccount(acct, { nonce: ch.nonce, balance: ch.balance, codeHash: ch.codeHash ?? codeHash(ch.code) }, at, ch.code.length);
+      } else {
+        this.commitAccount(acct, { nonce: ch.nonce, balance: ch.balance, codeHash: this.codeHashOf(acct) }, off, len);
+      }
+      for (const [key, value] of ch.storage) {
+        s.setStorage(address, key);
+        this.commitStorage(this.locate(s), acct, value);
+      }
+    }
+  }
+
+  // ---- commit (workers, after a block; see engine.ts) ----
+
+  /** A wipe by transaction `tx` of the account in ACCOUNT slot `slot`: new generation, no slots. */
+  commitWipe(slot: number, epoch: number, tx: number): void {
+    const b = 2 * (slot * PRE_WORDS);
+    this.i32[b + 20] = this.i32[b + 20] + 1;
+    this.i32[b + 21] = 0;
+    this.i32[b + 24] = epoch;
+    this.i32[b + 25] = tx;
+  }
+
+  /** The transaction that wiped the account in `slot` in block `epoch`, or -1. */
+  wipedAt(slot: number, epoch: number): number {
+    const b = 2 * (slot * PRE_WORDS);
+    return this.i32[b + 24] === epoch ? this.i32[b + 25] : -1;
+  }
+
+  /** The final account (undefined: deleted). `codeOff` -1: code that did not fit (table stale). */
+  commitAccount(slot: number, state: Omit<AccountState, 'code'> | undefined, codeOff: number, codeLen: number): void {
+    const b = slot * PRE_WORDS;
+    if (state === undefined) {
+      this.i32[2 * (b + 11)] = 0;
+      return;
+    }
+    this.w64[b] = state.nonce;
+    writeU256(this.w64, b + 1, state.balance);
+    this.u8.set(codeLen === 0 ? KECCAK_EMPTY : state.codeHash, (b + 5) * 8);
+    this.i32[2 * (b + 9)] = codeOff;
+    this.i32[2 * (b + 9) + 1] = codeLen;
+    this.i32[2 * (b + 11)] = 1;
+  }
+
+  /**
+   * A slot's final value, in the current generation of its account (ACCOUNT
+   * slot `acct`), keeping the account's non-zero slot count.
+   */
+  commitStorage(slot: number, acct: number, value: bigint): void {
+    const delta = this.commitSlot(slot, this.generation(acct), value);
+    if (delta !== 0) this.addSlotCount(acct, delta);
+  }
+
+  /** Writes a slot in generation `gen`; returns the change in its account's non-zero slot count. */
+  commitSlot(slot: number, gen: number, value: bigint): number {
+    const b = slot * PRE_WORDS;
+    const v = this.i32;
+    const i = 2 * b;
+    const had = v[i + 8] === gen && (v[i] | v[i + 1] | v[i + 2] | v[i + 3] | v[i + 4] | v[i + 5] | v[i + 6] | v[i + 7]) !== 0;
+    writeU256(this.w64, b, value);
+    this.i32[2 * (b + 4)] = gen;
+    return (value !== 0n ? 1 : 0) - (had ? 1 : 0);
+  }
+
+  /** Atomically (several workers commit slots of one account). */
+  addSlotCount(acct: number, delta: number): void {
+    Atomics.add(this.i32, 2 * (acct * PRE_WORDS + 10) + 1, delta);
+  }
+}
+
+/** keccak of code, KECCAK_EMPTY for none. */
+export function codeHash(code: Uint8Array): Uint8Array {
+  return code.length === 0 ? KECCAK_EMPTY : keccak256(code);
+}
