@@ -51,7 +51,9 @@ export async function collectGarbage(): Promise<void> {
 /**
  * One run of the block from a fresh pre-state. The executor's shared copy
  * of the pre-state is built before the timed span (a node keeps it across
- * blocks), like the sequential engine's MemoryState.
+ * blocks), like the sequential engine's MemoryState. Parallel is forced:
+ * these runs study Block-STM itself, where the executor's adaptive policy
+ * (policy.ts) would run blocks it finds faster sequentially on the main thread.
  */
 async function runOnce(ex: ParallelExecutor, w: Workload, profile: boolean, timed: boolean) {
   const state = loadPreState(w);
@@ -59,7 +61,7 @@ async function runOnce(ex: ParallelExecutor, w: Workload, profile: boolean, time
   if (timed) await collectGarbage();
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const result: ParallelBlockResult = await ex.execute(state, w.txs, w.env, { senders: w.senders, profile });
+  const result: ParallelBlockResult = await ex.execute(state, w.txs, w.env, { senders: w.senders, profile, forceParallel: true });
   const ms = performance.now() - t0;
   const c = process.cpuUsage(c0);
   return { ms, cpuMs: (c.user + c.system) / 1000, result, state };
@@ -92,13 +94,21 @@ export interface ProfiledRuns {
   stats: ParallelRunStats;
 }
 
-/** `runs` profiled runs (after `warmUp`), merged; undefined when the executor ran the block sequentially. */
-export async function profileParallel(ex: ParallelExecutor, w: Workload, threads: number, runs = PROFILE_RUNS): Promise<ProfiledRuns | undefined> {
+/**
+ * `runs` profiled runs (after `warmUp`), merged. A run the executor redid
+ * sequentially (a fallback) has no profile and is retried; after `runs`
+ * such fallbacks the reason is thrown.
+ */
+export async function profileParallel(ex: ParallelExecutor, w: Workload, threads: number, runs = PROFILE_RUNS): Promise<ProfiledRuns> {
   const profiles: BlockProfile[] = [];
   const measured: { ms: number; stats: ParallelRunStats }[] = [];
-  for (let i = 0; i < runs; i++) {
+  let fallbacks = 0;
+  while (profiles.length < runs) {
     const r = await runOnce(ex, w, true, true);
-    if (r.result.profile === undefined) return undefined;
+    if (r.result.profile === undefined) {
+      if (++fallbacks >= runs) throw new Error(`${w.name}: the parallel executor ran the block sequentially (${r.result.stats.reason ?? 'no reason given'})`);
+      continue;
+    }
     profiles.push(r.result.profile);
     measured.push({ ms: r.ms, stats: r.result.stats });
   }

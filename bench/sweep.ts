@@ -120,7 +120,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepRow[]> {
         speedup: p.stats.mode === 'parallel' ? s.ms / p.ms : undefined,
         reexecutions: p.stats.reexecutions, validationAborts: p.stats.validationAborts, dependencyAborts: p.stats.dependencyAborts,
         problems: [...s.problems.map((x) => `sequential: ${x}`), ...p.problems.map((x) => `parallel: ${x}`)],
-        scaling: profiled === undefined ? undefined : summarizeScaling(profiled, s.ms, predictAt),
+        scaling: summarizeScaling(profiled, s.ms, predictAt),
       };
       rows.push(row);
       o.onRow?.(row);

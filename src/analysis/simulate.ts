@@ -36,7 +36,7 @@
  * - Every task taken costs `taskOverheadMs` of scheduling on top.
  * - Threads never wait for a core, memory bandwidth or each other's locks.
  */
-import { EXECUTED, Scheduler, schedulerWords } from '../exec/parallel/scheduler.js';
+import { EXECUTED, MAX_WORKERS, Scheduler, schedulerWords } from '../exec/parallel/scheduler.js';
 import { TASK_NONE, TASK_VALIDATE, type TaskKind } from '../exec/parallel/types.js';
 import { checkInput, type ScalingInput } from './profile.js';
 
@@ -49,6 +49,15 @@ export interface SimOptions {
   taskOverheadMs?: number;
   /** How far into an execution (fraction of its cost) it reads its dependencies. */
   readFraction?: number;
+  /**
+   * A machine with fewer free cores than runnable threads (off by default):
+   * each thread gets the CPU for `share` of the wall time and is descheduled
+   * `sliceMs` at a time (the OS time slice another process runs in), each
+   * thread with its own random phase. While one worker is off, the others
+   * run ahead on what it has not yet finished or validated, which is what
+   * multiplies aborts on an oversubscribed machine.
+   */
+  preemption?: { share: number; sliceMs: number; seed?: number };
 }
 
 /**
@@ -57,11 +66,12 @@ export interface SimOptions {
  * Scheduling a task is a few atomics (~0.1 µs); `calibrateOverhead`
  * (calibrate.ts) fits it from a 1-thread run. Reads are spread over an execution: half way.
  */
-export const DEFAULT_SIM: Required<SimOptions> = {
+export const DEFAULT_SIM: Required<Omit<SimOptions, 'preemption'>> & Pick<SimOptions, 'preemption'> = {
   validationFraction: 0.05,
   validationMs: 0,
   taskOverheadMs: 0,
   readFraction: 0.5,
+  preemption: undefined,
 };
 
 export interface SimResult {
@@ -100,13 +110,18 @@ const EV_IDLE = 4;
 const EV_STOPPED = 5;
 
 interface VThread {
+  /** This thread's view of the scheduler (its own task slot and "holds a task" flag). */
+  s: Scheduler;
   at: number;
   ev: number;
   tx: number;
   inc: number;
   /** Wake sequence seen before the last failed pick (EV_IDLE). */
   seq: number;
+  /** CPU time spent on tasks (wall time minus preemption). */
   busyMs: number;
+  /** Preemption: this thread runs while (wall + phase) mod (on + off) < on. */
+  phase: number;
   /** The versions this execution read, one per dependency (-1: stale). */
   reads: Int32Array;
 }
@@ -128,27 +143,46 @@ class Simulation {
   private readonly readSet: Int32Array[];
   private now = 0;
   private tasks = 0;
+  /** Preemption pattern: CPU time, then time off (off = 0: never preempted). */
+  private on = Infinity;
+  private off = 0;
   private readonly r: SimResult;
 
   constructor(
     private readonly input: ScalingInput,
     threads: number,
-    private readonly o: Required<SimOptions>,
+    private readonly o: typeof DEFAULT_SIM,
   ) {
     const n = input.costMs.length;
     this.n = n;
-    this.sched = new Scheduler(new SharedArrayBuffer(4 * schedulerWords(n)), n);
+    if (threads > MAX_WORKERS) throw new RangeError(`the scheduler takes at most ${MAX_WORKERS} threads, asked for ${threads}`);
+    const buffer = new SharedArrayBuffer(4 * schedulerWords(n));
+    this.sched = new Scheduler(buffer, n);
     this.sched.reset(n);
     const known = input.knownDeps;
     if (known !== undefined) for (let j = 0; j < n; j++) this.sched.setPrevSameSender(j, known[j]);
-    this.sched.begin();
     this.hasWrites = new Uint8Array(n);
     let maxDeps = 0;
     this.readSet = input.deps.map((d) => {
       maxDeps = Math.max(maxDeps, d.length);
       return new Int32Array(d.length);
     });
-    for (let t = 0; t < threads; t++) this.th.push({ at: 0, ev: EV_PICK, tx: 0, inc: 0, seq: 0, busyMs: 0, reads: new Int32Array(maxDeps) });
+    for (let t = 0; t < threads; t++) {
+      const s = new Scheduler(buffer, n, t);
+      s.begin(threads);
+      this.th.push({ s, at: 0, ev: EV_PICK, tx: 0, inc: 0, seq: 0, busyMs: 0, phase: 0, reads: new Int32Array(maxDeps) });
+    }
+    const pre = o.preemption;
+    if (pre !== undefined) {
+      if (!(pre.share > 0 && pre.share <= 1) || !(pre.sliceMs > 0)) throw new RangeError('preemption needs 0 < share <= 1 and sliceMs > 0');
+      this.off = pre.share === 1 ? 0 : pre.sliceMs;
+      this.on = pre.share === 1 ? Infinity : (pre.sliceMs * pre.share) / (1 - pre.share);
+      let x = (pre.seed ?? 1) >>> 0 || 1;
+      for (const t of this.th) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0; // a fixed LCG: phases are reproducible
+        t.phase = (x / 2 ** 32) * (this.on + this.off);
+      }
+    }
     let workMs = 0;
     for (const c of input.costMs) workMs += c;
     this.r = {
@@ -167,7 +201,7 @@ class Simulation {
         if (tasksAtStall === this.tasks) throw new Error(`simulation deadlocked at ${this.now} ms (scheduler not done, no task)`);
         tasksAtStall = this.tasks;
         this.r.stalls++;
-        for (const u of this.th) if (u.ev === EV_IDLE) this.schedule(u, EV_PICK, this.now, false);
+        for (const u of this.th) if (u.ev === EV_IDLE) this.schedule(u, EV_PICK, this.now);
         continue;
       }
       this.now = t.at;
@@ -191,13 +225,32 @@ class Simulation {
   /** The engine's sleepers return once the wake counter moved (a counter was lowered, or done). */
   private wakeSleepers(): void {
     const seq = this.sched.wakeSeq();
-    for (const t of this.th) if (t.ev === EV_IDLE && t.seq !== seq) this.schedule(t, EV_PICK, this.now, false);
+    for (const t of this.th) if (t.ev === EV_IDLE && t.seq !== seq) this.schedule(t, EV_PICK, this.now);
   }
 
-  private schedule(t: VThread, ev: number, at: number, busy: boolean): void {
-    if (busy) t.busyMs += at - t.at;
+  private schedule(t: VThread, ev: number, at: number): void {
     t.ev = ev;
     t.at = at;
+  }
+
+  /** Wall time at which `t`, starting at `from`, has done `ms` of CPU work (preemption skipped over). */
+  private work(t: VThread, from: number, ms: number): number {
+    t.busyMs += ms;
+    if (this.off === 0) return from + ms;
+    const period = this.on + this.off;
+    let x = from;
+    let left = ms;
+    for (;;) {
+      const pos = (x + t.phase) % period;
+      if (pos >= this.on) {
+        x += period - pos;
+        continue;
+      }
+      const avail = this.on - pos;
+      if (left <= avail) return x + left;
+      left -= avail;
+      x += avail;
+    }
   }
 
   private step(t: VThread): void {
@@ -215,15 +268,15 @@ class Simulation {
 
   /** The engine loop's `nextTask` with its IDLE_SPINS retries. */
   private pick(t: VThread): void {
-    const s = this.sched;
+    const s = t.s;
     for (let spins = 0; ; ) {
       const seq = s.wakeSeq();
       const kind = s.nextTask();
       if (kind !== TASK_NONE) return this.start(t, kind, s.taskTx, s.taskInc);
-      if (s.done()) return this.schedule(t, EV_STOPPED, this.now, false);
+      if (s.done()) return this.schedule(t, EV_STOPPED, this.now);
       if (++spins >= IDLE_SPINS) {
         t.seq = seq;
-        return this.schedule(t, EV_IDLE, this.now, false);
+        return this.schedule(t, EV_IDLE, this.now);
       }
     }
   }
@@ -232,24 +285,24 @@ class Simulation {
     this.tasks++;
     t.tx = tx;
     t.inc = inc;
-    const at = this.now + this.o.taskOverheadMs;
+    const at = this.work(t, this.now, this.o.taskOverheadMs);
     if (kind === TASK_VALIDATE) {
       const cost = this.o.validationFraction * this.input.costMs[tx] + this.o.validationMs;
-      return this.schedule(t, EV_VALIDATED, at + cost, true);
+      return this.schedule(t, EV_VALIDATED, this.work(t, at, cost));
     }
     // engine.ts tryExecute: park on the sender's previous transaction rather than run on a stale nonce.
-    const s = this.sched;
+    const s = t.s;
     const prev = s.prevSameSender(tx);
     if (prev !== -1 && s.status(prev) !== EXECUTED && s.addDependency(tx, prev)) {
       this.r.knownDependencyWaits++;
-      return this.schedule(t, EV_PICK, at, true);
+      return this.schedule(t, EV_PICK, at);
     }
-    this.schedule(t, EV_READ, at + this.o.readFraction * this.input.costMs[tx], true);
+    this.schedule(t, EV_READ, this.work(t, at, this.o.readFraction * this.input.costMs[tx]));
   }
 
   /** The execution reaches its reads: data, a stale value, or an ESTIMATE that parks it. */
   private read(t: VThread): void {
-    const s = this.sched;
+    const s = t.s;
     const deps = this.input.deps[t.tx];
     for (let k = 0; k < deps.length; k++) {
       const i = deps[k];
@@ -257,12 +310,12 @@ class Simulation {
       else if (this.hasWrites[i] === 0) t.reads[k] = -1;
       else {
         this.r.dependencyAborts++;
-        if (s.addDependency(t.tx, i)) return this.schedule(t, EV_PICK, this.now, true);
+        if (s.addDependency(t.tx, i)) return this.schedule(t, EV_PICK, this.now);
         // i finished meanwhile: run again at once (cannot happen on one thread, kept for fidelity).
-        return this.schedule(t, EV_READ, this.now + this.o.readFraction * this.input.costMs[t.tx], true);
+        return this.schedule(t, EV_READ, this.work(t, this.now, this.o.readFraction * this.input.costMs[t.tx]));
       }
     }
-    this.schedule(t, EV_EXECUTED, this.now + (1 - this.o.readFraction) * this.input.costMs[t.tx], true);
+    this.schedule(t, EV_EXECUTED, this.work(t, this.now, (1 - this.o.readFraction) * this.input.costMs[t.tx]));
   }
 
   private executed(t: VThread): void {
@@ -271,13 +324,13 @@ class Simulation {
     this.readSet[tx].set(t.reads.subarray(0, this.readSet[tx].length));
     const wroteNew = this.hasWrites[tx] === 0;
     this.hasWrites[tx] = 1;
-    const next = this.sched.finishExecution(tx, t.inc, wroteNew);
+    const next = t.s.finishExecution(tx, t.inc, wroteNew);
     this.continueWith(t, next);
   }
 
   private validated(t: VThread): void {
     this.r.validations++;
-    const s = this.sched;
+    const s = t.s;
     const aborted = !this.valid(t.tx) && s.tryValidationAbort(t.tx, t.inc);
     if (aborted) this.r.validationAborts++;
     this.continueWith(t, s.finishValidation(t.tx, aborted));
@@ -299,8 +352,8 @@ class Simulation {
 
   /** A task handed back by finishExecution / finishValidation runs next on the same thread. */
   private continueWith(t: VThread, kind: TaskKind): void {
-    if (kind === TASK_NONE) return this.schedule(t, EV_PICK, this.now, false);
-    this.start(t, kind, this.sched.taskTx, this.sched.taskInc);
+    if (kind === TASK_NONE) return this.schedule(t, EV_PICK, this.now);
+    this.start(t, kind, t.s.taskTx, t.s.taskInc);
   }
 
   private finish(): SimResult {

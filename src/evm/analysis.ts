@@ -7,6 +7,11 @@
  *
  * Cached by the code's Uint8Array identity in a WeakMap: states hand out the
  * same array for the same account, and arrays of dead code are collected.
+ * When a caller knows the code hash, a miss there falls back to a bounded
+ * cache by hash: a state that hands out a fresh array for the same code (a
+ * parallel executor's view decoding shared memory, a fixture reloaded) does
+ * not pay for the analysis again (for a 5 KB contract, ~thousands of PUSH
+ * immediates decoded to bigints).
  */
 import { viewOf } from './word.js';
 
@@ -22,14 +27,36 @@ export interface CodeAnalysis {
 }
 
 const cache = new WeakMap<Uint8Array, CodeAnalysis>();
+const byHash = new Map<string, CodeAnalysis>();
+/** Analyses kept by hash; the cache is emptied when full (contracts in use come back in one miss each). */
+const BY_HASH_MAX = 4096;
+/** Code shorter than this is analyzed again rather than keyed by hash (the key costs about as much). */
+const BY_HASH_MIN_LENGTH = 64;
 
-export function analyze(code: Uint8Array): CodeAnalysis {
+/** The analysis of `code`; `codeHash` (its keccak256), when given, lets equal code in another array share it. */
+export function analyze(code: Uint8Array, codeHash?: Uint8Array): CodeAnalysis {
   let analysis = cache.get(code);
-  if (analysis === undefined) {
+  if (analysis !== undefined) return analysis;
+  if (codeHash !== undefined && code.length >= BY_HASH_MIN_LENGTH) {
+    const key = hashKey(codeHash);
+    analysis = byHash.get(key);
+    if (analysis === undefined || analysis.length !== code.length) {
+      analysis = build(code);
+      if (byHash.size >= BY_HASH_MAX) byHash.clear();
+      byHash.set(key, analysis);
+    }
+  } else {
     analysis = build(code);
-    cache.set(code, analysis);
   }
+  cache.set(code, analysis);
   return analysis;
+}
+
+/** The 32-byte hash as a string key (one char per byte). */
+function hashKey(hash: Uint8Array): string {
+  let key = '';
+  for (let i = 0; i < hash.length; i++) key += String.fromCharCode(hash[i]);
+  return key;
 }
 
 const EMPTY_ANALYSIS: CodeAnalysis = build(new Uint8Array(0));

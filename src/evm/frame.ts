@@ -138,8 +138,9 @@ export class Frame {
     this.transfersValue = true;
   }
 
-  setCode(code: Uint8Array): void {
-    const a: CodeAnalysis = code.length === 0 ? emptyAnalysis() : analyze(code);
+  /** Sets the code to run; `codeHash`, when known, lets the analysis be shared with equal code (analysis.ts). */
+  setCode(code: Uint8Array, codeHash?: Uint8Array): void {
+    const a: CodeAnalysis = code.length === 0 ? emptyAnalysis() : analyze(code, codeHash);
     this.code = a.padded;
     this.codeLength = a.length;
     this.jumpdests = a.jumpdests;

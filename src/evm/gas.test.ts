@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Fork } from '../primitives/fork.js';
+import { keccak256 } from '../primitives/keccak.js';
 import { analyze } from './analysis.js';
 import { forkRules, memoryCost } from './gas.js';
 import { Op } from './opcodes.js';
@@ -44,6 +45,19 @@ test('code analysis: jump destinations outside PUSH data, immediates decoded, ca
   assert.equal(a.pushValues[20], BigInt('0x' + Buffer.from(imm32).toString('hex')));
   assert.equal(a.padded.length, code.length + 33);
   assert.equal(analyze(code), a);
+});
+
+test('code analysis is shared by hash between equal code in different arrays', () => {
+  const code = new Uint8Array(100).fill(0x5b);
+  const hash = keccak256(code);
+  const a = analyze(code, hash);
+  const copy = code.slice();
+  assert.equal(analyze(copy, hash), a, 'the same analysis for a fresh array of the same code');
+  assert.equal(analyze(copy), a, 'and then by identity');
+  assert.notEqual(analyze(code.slice()), a, 'without a hash, a fresh array is analyzed anew');
+  // Short code is not keyed by hash.
+  const short = Uint8Array.of(0x5b, 0x00);
+  assert.notEqual(analyze(short.slice(), keccak256(short)), analyze(short.slice(), keccak256(short)));
 });
 
 test('words to and from 32 bytes, small and large', () => {

@@ -104,12 +104,6 @@ export function wordToBytes(value: bigint): Uint8Array {
   return SCRATCH.slice();
 }
 
-/** Writes `value` as 32 big-endian bytes into `dst` at `offset` (through the scratch word: no DataView made). */
-export function writeWordBytes(dst: Uint8Array, offset: number, value: bigint): void {
-  writeWord(SCRATCH_VIEW, 0, value);
-  dst.set(SCRATCH, offset);
-}
-
 /** A 32-byte (or shorter) big-endian byte string as a word. */
 export function bytesToWord(bytes: Uint8Array): bigint {
   if (bytes.length === 32) {

@@ -224,7 +224,7 @@ function startCall(ctx: ExecContext, tx: Transaction): void {
       top.disablePrecompiles = true;
     }
   }
-  top.setCode(codeAccount.code);
+  top.setCode(codeAccount.code, codeAccount.codeHash);
   if (beginCall(top)) execute(top);
   else finishFrame(top);
 }

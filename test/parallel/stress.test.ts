@@ -18,7 +18,8 @@ import type { Transaction } from '../../src/tx/types.js';
 import { Rng } from './blocks.js';
 import { applyTransaction, MOCK_CONTRACT } from './mock-runner.js';
 
-const runnerModule = new URL('./mock-runner.ts', import.meta.url).href;
+// The compiled test (dist) loads the compiled runner; under tsx, the source.
+const runnerModule = new URL(import.meta.url.endsWith('.ts') ? './mock-runner.ts' : './mock-runner.js', import.meta.url).href;
 const THREADS = [1, 2, 3, 4];
 const executors = new Map<number, ParallelExecutor>();
 

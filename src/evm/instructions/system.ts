@@ -121,7 +121,7 @@ function doCall(f: Frame, kind: number): void {
   child.codeAddress = codeAccount.address;
   child.disablePrecompiles = disablePrecompiles;
   child.input = inSize === 0n ? EMPTY_BYTES : f.readMemory(Number(inOffset), Number(inSize));
-  child.setCode(codeAccount.code);
+  child.setCode(codeAccount.code, codeAccount.codeHash);
   f.retOffset = outSize === 0n ? 0 : Number(outOffset);
   f.retSize = outSize === 0n ? 0 : Number(outSize);
   if (beginCall(child)) {

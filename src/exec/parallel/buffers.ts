@@ -43,7 +43,7 @@ export function defaultCapacities(txs: number, scale = 1): Capacities {
   return {
     txs: t,
     mv: {
-      locations: t * 32 * scale,
+      locations: t * 32 * scale + 64 * 32,
       // Plus room for the partly used chunks threads hold (mv-memory.ts).
       entryWords: t * 96 * scale + 64 * 2048,
       readWords: t * 3 * 64 * scale + 64 * 4096,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KECCAK_EMPTY } from '../../primitives/keccak.js';
-import { ABSENT, applyFee, payFee } from './coinbase.js';
+import { ABSENT, applyFee, applyFees, payFee } from './coinbase.js';
 
 const acct = (nonce: bigint, balance: bigint, code = new Uint8Array(0)) => ({ nonce, balance, code, codeHash: KECCAK_EMPTY });
 
@@ -28,4 +28,28 @@ test('applyFee tracks a deletion (storage wipe) and a revival (explicitly empty 
   assert.equal(revived.wipeTx, 3);
   const untouched = { ...ABSENT, state: acct(1n, 1n) };
   assert.equal(applyFee(untouched, 1, 0n), untouched, 'no change: the same read');
+});
+
+test('applyFees (summing positive fees) equals paying fee by fee, deletions and revivals included', () => {
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+  for (let round = 0; round < 300; round++) {
+    const starts = [ABSENT, { ...ABSENT, state: acct(0n, 0n) }, { ...ABSENT, state: acct(2n, 5n) }];
+    const start = starts[round % 3];
+    const txs: number[] = [];
+    const amounts: bigint[] = [];
+    for (let t = 9; t >= 0; t--) {
+      if (rnd(3) === 0) continue;
+      txs.push(t);
+      amounts.push(rnd(2) === 0 ? 0n : BigInt(1 + rnd(5)));
+    }
+    let oneByOne = start;
+    for (let i = txs.length - 1; i >= 0; i--) oneByOne = applyFee(oneByOne, txs[i], amounts[i]);
+    const batched = applyFees(start, txs, amounts);
+    assert.deepStrictEqual(batched.state, oneByOne.state, `round ${round}`);
+    assert.equal(batched.codeSet, oneByOne.codeSet);
+    assert.equal(batched.deletedInBlock, oneByOne.deletedInBlock);
+    assert.equal(batched.wipeTx, oneByOne.wipeTx);
+    assert.equal(batched === start, oneByOne === start, 'changed or not');
+  }
 });

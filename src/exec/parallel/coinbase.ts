@@ -89,3 +89,24 @@ export function applyFee(r: AccountRead, tx: number, fee: bigint): AccountRead {
   }
   return { ...r, state: after, inBlock: true };
 }
+
+/**
+ * Lazy fees of transactions `txs[i]` (amounts `amounts[i]`), highest first as
+ * gathered, applied oldest first. Positive fees commute, so they are summed
+ * and applied once; a zero fee matters only while nothing is pending (it can
+ * delete an empty account only then).
+ */
+export function applyFees(r: AccountRead, txs: readonly number[], amounts: readonly bigint[]): AccountRead {
+  let pending = 0n;
+  let lastTx = -1;
+  for (let i = txs.length - 1; i >= 0; i--) {
+    const fee = amounts[i];
+    if (fee > 0n) {
+      pending += fee;
+      lastTx = txs[i];
+    } else if (pending === 0n) {
+      r = applyFee(r, txs[i], 0n);
+    }
+  }
+  return pending === 0n ? r : applyFee(r, lastTx, pending);
+}

@@ -24,7 +24,7 @@
 import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { KECCAK_EMPTY } from '../../primitives/keccak.js';
 import type { AccountChange, StateChanges, StateReader } from '../../state/types.js';
-import { ABSENT, applyFee, type AccountRead } from './coinbase.js';
+import { ABSENT, applyFees, type AccountRead } from './coinbase.js';
 import { KEY_WORDS, KIND_ACCOUNT, KIND_STORAGE, KeyScratch, keyAddress, keyKind } from './keys.js';
 import { CODE_MV, CODE_PRESTATE, F_ABSENT, F_CODESET, F_ESTIMATE, type MVMemory } from './mv-memory.js';
 import type { LocationTable } from './table.js';
@@ -43,8 +43,9 @@ const NONE = -1;
 
 export class ChangeCollector {
   private readonly keys64: BigUint64Array;
-  /** Positions in the MV location list decoded so far. */
-  private listed = 0;
+  /** Positions of the MV written list looked at so far, and the holes met (maybe published later). */
+  private scanned = 0;
+  private readonly skipped: number[] = [];
   private readonly locs: number[] = [];
   private readonly kinds: number[] = [];
   /** Entry offset decoded per position (NONE: not yet). */
@@ -77,11 +78,15 @@ export class ChangeCollector {
   step(budget: number): boolean {
     let work = 0;
     const count = this.mv.locationCount();
-    while (this.listed < count && work < budget) {
-      const loc = this.mv.listed(this.listed);
-      if (loc < 0) break; // published out of order: later
-      this.register(loc);
-      this.refresh(this.listed - 1, -1);
+    while (this.scanned < count && work < budget) {
+      const loc = this.mv.listed(this.scanned);
+      // A hole, or not published yet: look again at the end.
+      if (loc < 0) this.skipped.push(this.scanned);
+      else {
+        this.register(loc);
+        this.refresh(this.locs.length - 1, -1);
+      }
+      this.scanned++;
       work++;
     }
     return work > 0;
@@ -90,7 +95,14 @@ export class ChangeCollector {
   /** The combined changes of transactions [0, upTo) once all workers have stopped; `n` = block size. */
   finish(upTo: number, n: number): StateChanges {
     const count = this.mv.locationCount();
-    while (this.listed < count) this.register(this.mv.listed(this.listed));
+    for (const p of this.skipped) {
+      const loc = this.mv.listed(p);
+      if (loc >= 0) this.register(loc);
+    }
+    for (; this.scanned < count; this.scanned++) {
+      const loc = this.mv.listed(this.scanned);
+      if (loc >= 0) this.register(loc);
+    }
     const below = upTo < n ? upTo : -1;
     for (let p = 0; p < this.locs.length; p++) this.refresh(p, below);
     // The coinbase may have lazy fees and no written location: make sure it is looked at.
@@ -107,7 +119,7 @@ export class ChangeCollector {
   }
 
   private register(loc: number): void {
-    const p = this.listed++;
+    const p = this.locs.length;
     const kind = keyKind(this.mv.keys, loc * KEY_WORDS);
     this.locs.push(loc);
     this.kinds.push(kind);
@@ -219,14 +231,16 @@ export class ChangeCollector {
       const a = this.pre.getAccount(address);
       read = a === undefined ? ABSENT : { ...ABSENT, state: { nonce: a.nonce, balance: a.balance, code: a.code, codeHash: a.codeHash } };
     }
-    for (let t = e === NONE ? 0 : mv.entryTx(e) + 1; t < upTo; t++) {
+    const txs: number[] = [];
+    const amounts: bigint[] = [];
+    for (let t = upTo - 1; t > (e === NONE ? -1 : mv.entryTx(e)); t--) {
       const fee = mv.finalFee(t);
       if (fee === undefined) continue;
-      const next = applyFee(read, t, fee);
-      if (next !== read) changed = true;
-      read = next;
+      txs.push(t);
+      amounts.push(fee);
     }
-    return { read, changed };
+    const next = applyFees(read, txs, amounts);
+    return { read: next, changed: changed || next !== read };
   }
 }
 

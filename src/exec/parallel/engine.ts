@@ -109,6 +109,7 @@ export class WorkerEngine {
   private reader!: WordReader;
   private env!: BlockEnv;
   private txs: (Transaction | undefined)[] = [];
+  private senderCache: (bigint | undefined)[] = [];
   private job!: BlockJob;
   private stats!: WorkerStats;
 
@@ -124,7 +125,7 @@ export class WorkerEngine {
 
   setBuffers(b: SharedBuffers): void {
     this.b = b;
-    this.sched = new Scheduler(b.sched, b.txCapacity);
+    this.sched = new Scheduler(b.sched, b.txCapacity, this.index);
     this.table = new LocationTable(b.table);
     this.mv = new MVMemory(b.mv, this.table, this.sched.a, ABORT);
     this.view = new TxView(this.mv, this.table);
@@ -156,11 +157,13 @@ export class WorkerEngine {
     this.reader = new WordReader(job.block);
     this.reader.pos = this.reader.i32[2]; // word 1: where the environment starts
     this.env = readEnv(this.reader);
-    this.sched.begin();
+    this.sched.begin(job.workers);
+    this.table.begin();
     this.mv.begin();
     this.resultPos = this.resultEnd = 0;
     this.view.beginBlock(this.env.coinbase);
     this.txs = new Array(this.sched.blockSize);
+    this.senderCache = new Array(this.sched.blockSize);
     if (job.recover && !this.recoverSenders()) {
       this.stats.busyMs = performance.now() - t0;
       return this.stats;
@@ -168,6 +171,7 @@ export class WorkerEngine {
     this.loop();
     const t1 = performance.now();
     this.committer.run(job.workers, this.env.coinbase, this.sched.blockSize);
+    this.table.flushUsed();
     this.stats.commitMs = performance.now() - t1;
     this.stats.busyMs = performance.now() - t0;
     return this.stats;
@@ -224,7 +228,12 @@ export class WorkerEngine {
   }
 
   private senderAt(i: TxIdx): bigint {
-    return readAddress(this.senders, 3 * i);
+    let s = this.senderCache[i];
+    if (s === undefined) {
+      s = readAddress(this.senders, 3 * i);
+      this.senderCache[i] = s;
+    }
+    return s;
   }
 
   /**

@@ -20,11 +20,12 @@ import type { BlockEnv } from '../types.js';
 import { allocateShared, defaultCapacities, type Capacities, type SharedBuffers } from './buffers.js';
 import { ChangeCollector } from './collect.js';
 import type { BlockJob, FaultInjection, WorkerStats } from './engine.js';
-import { MVMemory, PRESTATE } from './mv-memory.js';
+import { FEE_END, MVMemory, PRESTATE } from './mv-memory.js';
+import { ModePolicy } from './policy.js';
 import { BlockFailure, WorkerPool } from './pool.js';
 import { LocationTable, type StateSnapshot } from './table.js';
 import { OUTCOME_ERROR, OUTCOME_INVALID, OUTCOME_OK, OutcomeCollector } from './results.js';
-import { ABORT, EXECUTED, RECOVER_GATE, Scheduler, TXS_READY } from './scheduler.js';
+import { ABORT, EXECUTED, MAX_WORKERS, RECOVER_GATE, Scheduler, TXS_READY } from './scheduler.js';
 import { BlockEncoder } from './tx-codec.js';
 import { ABORT_CAPACITY, ABORT_NEEDS_SEQUENTIAL, ParallelExecutionError } from './types.js';
 import { writeAddress } from './words.js';
@@ -42,6 +43,12 @@ export interface ParallelExecutorOptions {
   blockTimeoutMs?: number;
   /** Heap limit per worker in MiB (a worker over it dies: the block fails over). */
   workerMemoryLimitMb?: number;
+  /**
+   * Run each block the way that has been faster (measured per gas over the
+   * blocks seen, re-probed every 16 blocks; see policy.ts). Default true;
+   * `forceParallel` on a block overrides it.
+   */
+  adaptive?: boolean;
   /** Module (URL) exporting `applyTransaction` for the workers to run instead of the EVM's (tests). */
   runnerModule?: string;
   /** Runs transactions on the main thread (sequential path); default: the EVM's applyTransaction. */
@@ -105,6 +112,8 @@ type ExecState = BlockState & StateSnapshot;
 
 /** Capacity doublings tried before a block falls back to sequential. */
 const MAX_GROWTH = 3;
+/** Sequential blocks whose changes are kept for the table; past this, it is rebuilt. */
+const MAX_PENDING = 64;
 /** Transactions encoded before the workers are told to start, then per chunk. */
 const ENCODE_FIRST = 8;
 const ENCODE_CHUNK = 32;
@@ -128,11 +137,14 @@ export class ParallelExecutor {
   private version = 0;
   private seq = 0;
   private readonly encoder = new BlockEncoder();
+  private readonly policy = new ModePolicy();
+  /** Changes of blocks run sequentially since the table was last in step with the state. */
+  private readonly pending: StateChanges[] = [];
   /** sender -> its latest transaction so far in the block (known dependencies). */
   private readonly lastOfSender = new Map<bigint, number>();
 
   private constructor(private readonly options: ParallelExecutorOptions) {
-    this.threads = Math.max(1, options.threads ?? availableParallelism());
+    this.threads = Math.min(MAX_WORKERS, Math.max(1, options.threads ?? availableParallelism()));
     this.caps = defaultCapacities(256);
     this.pool = new WorkerPool({ threads: this.threads, runnerModule: options.runnerModule, memoryLimitMb: options.workerMemoryLimitMb }, (reason) =>
       this.sched.abort(reason),
@@ -173,9 +185,19 @@ export class ParallelExecutor {
     if (!opts.forceParallel && (n < minTxs || gas < (this.options.minBlockGas ?? 0n))) {
       return this.sequential(state, txs, env, opts, t0, n < minTxs ? `${n} txs < ${minTxs}` : 'too little gas');
     }
+    if (!opts.forceParallel && this.options.adaptive !== false) {
+      const { mode, reason } = this.policy.choose();
+      if (mode === 'sequential') {
+        const r = this.sequential(state, txs, env, opts, t0, reason);
+        this.policy.record('sequential', r.stats.totalMs, r.gasUsed);
+        return r;
+      }
+    }
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.parallel(state, txs, env, opts, t0);
+        const r = await this.parallel(state, txs, env, opts, t0);
+        this.policy.record('parallel', r.stats.totalMs, r.gasUsed);
+        return r;
       } catch (err) {
         if (!(err instanceof BlockFailure)) throw err;
         // The workers may have committed part of the block into the table.
@@ -197,15 +219,35 @@ export class ParallelExecutor {
    * does): lets a benchmark keep the one-time load out of block timings.
    */
   loadPreState(state: ExecState): void {
+    this.pending.length = 0;
     this.table = LocationTable.fromState(state, 64 * this.caps.txs * this.scale);
     this.tableState = state;
     this.buffers = { ...this.buffers, table: this.table.buffers, version: ++this.version };
     this.mv = new MVMemory(this.buffers.mv, this.table, this.sched.a, ABORT);
   }
 
+  /**
+   * Benchmarks: a copy of the shared pre-state as it is now, to put back
+   * with `restorePreState` together with an equal copy of the state, so one
+   * block can be replayed over a warm table (as a chain's next block would
+   * find it) without rebuilding it.
+   */
+  snapshotPreState(): unknown {
+    return { table: this.table, snap: this.table.snapshot() };
+  }
+
+  restorePreState(snapshot: unknown, state: ExecState): void {
+    const s = snapshot as { table: LocationTable; snap: Uint8Array[] };
+    if (s.table !== this.table) throw new ParallelExecutionError('the snapshot belongs to another table');
+    this.table.restore(s.snap);
+    this.tableState = state;
+    this.pending.length = 0;
+  }
+
   /** Forget the shared copy of the pre-state (the state was changed outside the executor). */
   invalidatePreState(): void {
     this.tableState = undefined;
+    this.pending.length = 0;
   }
 
   private sequential(state: ExecState, txs: readonly Transaction[], env: BlockEnv, opts: ExecuteOptions, t0: number, reason: string): ParallelBlockResult {
@@ -217,8 +259,8 @@ export class ParallelExecutor {
       this.tableState = undefined; // partly applied
       throw err;
     }
-    // Small blocks run here often: keep the table in step rather than rebuild it.
-    if (this.tableState === state && !this.table.stale && this.table.hasRoom(4 * result.changes.size + 1024)) this.table.applyChanges(result.changes);
+    // Kept for the table, applied before the next parallel block (cheaper than a rebuild).
+    if (this.tableState === state && this.pending.length < MAX_PENDING) this.pending.push(result.changes);
     else this.tableState = undefined;
     const totalMs = performance.now() - t0;
     const stats: ParallelRunStats = {
@@ -231,6 +273,7 @@ export class ParallelExecutor {
 
   private prepare(state: ExecState, n: number): void {
     let grown = false;
+    if (this.tableState === state && this.pending.length > 0) this.catchUp();
     if (this.tableState !== state || this.table.stale || !this.table.hasRoom(32 * n * this.scale)) this.loadPreState(state);
     const want = defaultCapacities(n, this.scale);
     if (want.txs > this.caps.txs || want.mv.locations > this.caps.mv.locations || want.mv.entryWords > this.caps.mv.entryWords || want.resultWords > this.caps.resultWords) {
@@ -238,6 +281,15 @@ export class ParallelExecutor {
       grown = true;
     }
     if (grown) this.allocate();
+  }
+
+  /** Applies the sequential blocks' changes the table has not seen (or gives up on it: rebuild). */
+  private catchUp(): void {
+    let size = 0;
+    for (const c of this.pending) size += c.size;
+    if (!this.table.stale && this.table.hasRoom(4 * size + 1024)) for (const c of this.pending) this.table.applyChanges(c);
+    else this.tableState = undefined;
+    this.pending.length = 0;
   }
 
   /** Resets the shared per-block state (no worker running). */
@@ -378,7 +430,7 @@ export class ParallelExecutor {
       p.executions.push(counts[2 * i]);
       const rs = this.mv.readSet(i);
       const deps = new Set<number>();
-      for (let k = 0; k < rs.length; k += 3) if (rs[k + 1] !== PRESTATE) deps.add(rs[k + 1]);
+      for (let k = 0; k < rs.length; k += 3) if (rs[k] !== FEE_END && rs[k + 1] !== PRESTATE) deps.add(rs[k + 1]);
       p.deps.push([...deps].sort((a, c) => a - c));
     }
     return p;

@@ -91,6 +91,8 @@ const CODE_CURSOR = 64;
  */
 const ENTRY_CHUNK = 2048;
 const SET_CHUNK = 4096;
+/** Written-list positions a thread reserves at a time (unused ones stay holes, read as -1). */
+const LIST_CHUNK = 32;
 /** Per-transaction words of `sets`: one cache line (neighbours are run by different threads). */
 const SET_WORDS = 16;
 
@@ -169,6 +171,8 @@ export class MVMemory {
   private rsEnd = 0;
   private wsPos = 0;
   private wsEnd = 0;
+  private listPos = 0;
+  private listEnd = 0;
 
   constructor(
     b: MVBuffers,
@@ -215,6 +219,7 @@ export class MVMemory {
     this.entryPos = this.entryEnd = 0;
     this.rsPos = this.rsEnd = 0;
     this.wsPos = this.wsEnd = 0;
+    this.listPos = this.listEnd = 0;
   }
 
   get currentEpoch(): number {
@@ -397,12 +402,15 @@ export class MVMemory {
       // First write of the block here: an empty list, and a place in the written list.
       this.heads[loc] = -1;
       Atomics.store(this.headEpochs, loc, this.epoch);
-      const n = Atomics.add(this.ctl, LOC_COUNT, 1);
-      if (n >= this.caps.locations) {
-        unlock(this.locks, loc);
-        this.overflow();
+      if (this.listPos === this.listEnd) {
+        this.listPos = Atomics.add(this.ctl, LOC_COUNT, LIST_CHUNK);
+        this.listEnd = this.listPos + LIST_CHUNK;
+        if (this.listEnd > this.caps.locations) {
+          unlock(this.locks, loc);
+          this.overflow();
+        }
       }
-      Atomics.store(this.list, n, loc + 1);
+      Atomics.store(this.list, this.listPos++, loc + 1);
     }
     let prev = -1;
     let cur = this.heads[loc];
@@ -558,14 +566,14 @@ export class MVMemory {
     this.sets.fill(0, 0, SET_WORDS * n);
   }
 
-  /** Locations written this block. */
+  /** Positions of the written list reserved this block (some may stay holes). */
   locationCount(): number {
-    return Atomics.load(this.ctl, LOC_COUNT);
+    return Math.min(Atomics.load(this.ctl, LOC_COUNT), this.caps.locations);
   }
 
   /**
-   * The n-th location written this block, or -1 if its writer has not
-   * published it yet (a reader racing the workers skips it for now).
+   * The location at position n of the written list, or -1: a hole, or (while
+   * workers run) a position whose writer has not published it yet.
    */
   listed(n: number): number {
     return Atomics.load(this.list, n) - 1;

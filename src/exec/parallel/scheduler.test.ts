@@ -3,11 +3,19 @@ import assert from 'node:assert/strict';
 import { ABORTING, EXECUTED, EXECUTING, READY_TO_EXECUTE, Scheduler, schedulerWords } from './scheduler.js';
 import { TASK_EXECUTE, TASK_NONE, TASK_VALIDATE } from './types.js';
 
+/** Thread 0's view of a fresh scheduler for `n` transactions (two threads take part). */
 function scheduler(n: number): Scheduler {
-  const s = new Scheduler(new SharedArrayBuffer(4 * schedulerWords(8)), 8);
+  const s = new Scheduler(new SharedArrayBuffer(4 * schedulerWords(8)), 8, 0);
   s.reset(n);
-  s.begin();
+  s.begin(2);
   return s;
+}
+
+/** Thread 1's view of the same scheduler. */
+function second(s: Scheduler): Scheduler {
+  const t = new Scheduler(s.a.buffer as SharedArrayBuffer, 8, 1);
+  t.begin(2);
+  return t;
 }
 
 /** Runs every task to completion with no conflicts; returns the task trace. */
@@ -47,8 +55,7 @@ test('a new write location schedules every higher transaction for validation aga
   const t = scheduler(3);
   assert.equal(t.nextTask(), TASK_EXECUTE);
   assert.equal(t.taskTx, 0); // left running while another thread works
-  const t2 = new Scheduler(t.a.buffer as SharedArrayBuffer, 8);
-  t2.begin();
+  const t2 = second(t);
   const trace: string[] = [];
   for (let k = t2.nextTask(), guard = 0; guard < 20 && !(trace.includes('E2') && trace.includes('V2')); k = t2.nextTask(), guard++) {
     if (k === TASK_EXECUTE) {
@@ -111,8 +118,7 @@ test('finishExecution hands back its own validation when nothing new was written
 test('a dependency parks the transaction until the blocking one executes, then it runs again', () => {
   const s = scheduler(3);
   assert.equal(s.nextTask(), TASK_EXECUTE); // tx 0, kept running
-  const other = new Scheduler(s.a.buffer as SharedArrayBuffer, 8);
-  other.begin();
+  const other = second(s);
   assert.equal(other.nextTask(), TASK_NONE); // tries to validate tx 0, which is executing
   assert.equal(other.nextTask(), TASK_EXECUTE);
   assert.equal(other.taskTx, 1);
@@ -136,8 +142,7 @@ test('addDependency on an already executed transaction returns false (run again 
   const s = scheduler(2);
   assert.equal(s.nextTask(), TASK_EXECUTE);
   s.finishExecution(0, 0, false);
-  const other = new Scheduler(s.a.buffer as SharedArrayBuffer, 8);
-  other.begin();
+  const other = second(s);
   assert.equal(other.nextTask(), TASK_VALIDATE); // validation_idx < execution_idx
   other.finishValidation(0, false);
   assert.equal(other.nextTask(), TASK_EXECUTE);

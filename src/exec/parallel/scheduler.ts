@@ -10,6 +10,13 @@
  * by lowering a counter; `decrease_cnt` counts those lowerings so the "are we
  * done?" check can tell that nothing moved while it looked.
  *
+ * The paper's `num_active_tasks` counter is replaced by one "holds a task"
+ * flag per worker, each on its own cache line: a worker holds at most one
+ * task at a time and sets and clears its flag exactly where the counter
+ * would be incremented and decremented, so "no task in flight" is "every
+ * flag clear". The shared counter was the hottest line of the scheduler
+ * (about four updates per transaction, from every worker).
+ *
  * Each transaction's (incarnation, status) pair lives in one Int32 word,
  * `incarnation * 4 + status`, so the paper's per-status mutex becomes a CAS.
  * Dependency sets need a real lock (see `addDependency`): each is a linked
@@ -42,7 +49,6 @@ export const ABORTING = 3;
 const EXECUTION_IDX = 0;
 const VALIDATION_IDX = 16;
 const DECREASE_CNT = 32;
-const NUM_ACTIVE_TASKS = 48;
 /** Bumped whenever a task may have appeared or the block ended; idle workers sleep on it. */
 const WAKE = 64;
 /** How many workers sleep on WAKE (notify is skipped when none do). */
@@ -64,7 +70,10 @@ export const COMMIT_A_DONE = 160;
 export const COMMIT_B = 176;
 /** Set by the worker that commits the coinbase. */
 export const COMMIT_COINBASE = 177;
-const HEADER = 192;
+/** Per-worker "holds a task" flags, a cache line each. */
+const ACTIVE = 192;
+export const MAX_WORKERS = 64;
+const HEADER = ACTIVE + 16 * MAX_WORKERS;
 
 /**
  * Per transaction, one 64-byte line (16 words): neighbours are usually run by
@@ -91,15 +100,20 @@ export class Scheduler {
   readonly a: Int32Array;
   readonly capacity: number;
   private n = 0;
+  private workers = 0;
+  /** This thread's flag word (-1: the main thread, which never holds tasks). */
+  private active = -1;
 
   /** The task `nextTask`, `finishExecution` and `finishValidation` hand back (no allocation). */
   taskKind: TaskKind = TASK_NONE;
   taskTx: TxIdx = 0;
   taskInc: Incarnation = 0;
 
-  constructor(buffer: SharedArrayBuffer, capacity: number) {
+  constructor(buffer: SharedArrayBuffer, capacity: number, worker = -1) {
     this.a = new Int32Array(buffer);
     this.capacity = capacity;
+    if (worker >= MAX_WORKERS) throw new RangeError(`at most ${MAX_WORKERS} workers`);
+    this.active = worker < 0 ? -1 : ACTIVE + 16 * worker;
   }
 
   /** Index of a transaction's status word (incarnation * 4 + status). */
@@ -121,9 +135,15 @@ export class Scheduler {
     }
   }
 
-  /** Every thread, at the start of a block: read the block size. */
-  begin(): void {
+  /** Every thread, at the start of a block: read the block size; `workers` take part. */
+  begin(workers = 1): void {
     this.n = Atomics.load(this.a, BLOCK_SIZE);
+    this.workers = workers;
+  }
+
+  /** The paper's num_active_tasks increment (true) and decrement (false), for this worker. */
+  private hold(yes: boolean): void {
+    Atomics.store(this.a, this.active, yes ? 1 : 0);
   }
 
   get blockSize(): number {
@@ -202,11 +222,9 @@ export class Scheduler {
   private checkDone(): void {
     const a = this.a;
     const observed = Atomics.load(a, DECREASE_CNT);
-    if (
-      Math.min(Atomics.load(a, EXECUTION_IDX), Atomics.load(a, VALIDATION_IDX)) >= this.n &&
-      Atomics.load(a, NUM_ACTIVE_TASKS) === 0 &&
-      observed === Atomics.load(a, DECREASE_CNT)
-    ) {
+    if (Math.min(Atomics.load(a, EXECUTION_IDX), Atomics.load(a, VALIDATION_IDX)) < this.n) return;
+    for (let w = 0; w < this.workers; w++) if (Atomics.load(a, ACTIVE + 16 * w) !== 0) return;
+    if (observed === Atomics.load(a, DECREASE_CNT)) {
       Atomics.store(a, DONE, 1);
       this.wake();
     }
@@ -223,7 +241,7 @@ export class Scheduler {
         return true;
       }
     }
-    Atomics.sub(this.a, NUM_ACTIVE_TASKS, 1);
+    this.hold(false);
     return false;
   }
 
@@ -232,7 +250,7 @@ export class Scheduler {
       this.checkDone();
       return false;
     }
-    Atomics.add(this.a, NUM_ACTIVE_TASKS, 1);
+    this.hold(true);
     return this.tryIncarnate(Atomics.add(this.a, EXECUTION_IDX, 1));
   }
 
@@ -241,7 +259,7 @@ export class Scheduler {
       this.checkDone();
       return false;
     }
-    Atomics.add(this.a, NUM_ACTIVE_TASKS, 1);
+    this.hold(true);
     const tx = Atomics.add(this.a, VALIDATION_IDX, 1);
     if (tx < this.n) {
       const word = Atomics.load(this.a, this.statusIndex(tx));
@@ -252,7 +270,7 @@ export class Scheduler {
         return true;
       }
     }
-    Atomics.sub(this.a, NUM_ACTIVE_TASKS, 1);
+    this.hold(false);
     return false;
   }
 
@@ -290,7 +308,7 @@ export class Scheduler {
     a[at + DEP_NEXT] = a[b + DEP_HEAD];
     a[b + DEP_HEAD] = tx;
     unlock(a, b + DEP_LOCK);
-    Atomics.sub(a, NUM_ACTIVE_TASKS, 1);
+    this.hold(false);
     return true;
   }
 
@@ -338,7 +356,7 @@ export class Scheduler {
         return TASK_VALIDATE;
       }
     }
-    Atomics.sub(a, NUM_ACTIVE_TASKS, 1);
+    this.hold(false);
     return TASK_NONE;
   }
 
@@ -368,7 +386,7 @@ export class Scheduler {
         return this.tryIncarnate(tx) ? TASK_EXECUTE : TASK_NONE;
       }
     }
-    Atomics.sub(this.a, NUM_ACTIVE_TASKS, 1);
+    this.hold(false);
     return TASK_NONE;
   }
 

@@ -16,7 +16,7 @@
  * Internal module of the parallel executor.
  */
 import { KECCAK_EMPTY } from '../../primitives/keccak.js';
-import { ABSENT, applyFee, type AccountRead } from './coinbase.js';
+import { ABSENT, applyFees, type AccountRead } from './coinbase.js';
 import { KEY_WORDS, KIND_ACCOUNT, KIND_STORAGE, KeyScratch, keyKind } from './keys.js';
 import { CODE_MV, CODE_PRESTATE, F_ABSENT, type MVMemory } from './mv-memory.js';
 import { COMMIT_A, COMMIT_A_DONE, COMMIT_B, COMMIT_COINBASE } from './scheduler.js';
@@ -103,13 +103,13 @@ export class TableCommitter {
   private coinbaseLoc = -1;
 
   private phase1(loc: number): void {
-    if (loc === this.coinbaseLoc || keyKind(this.table.keys, loc * KEY_WORDS) !== KIND_ACCOUNT) return;
+    if (loc < 0 || loc === this.coinbaseLoc || keyKind(this.table.keys, loc * KEY_WORDS) !== KIND_ACCOUNT) return;
     const e = this.mv.head(loc);
     if (e !== -1) this.commitAccount(loc, e);
   }
 
   private phase2(loc: number): void {
-    if (keyKind(this.table.keys, loc * KEY_WORDS) !== KIND_STORAGE) return;
+    if (loc < 0 || keyKind(this.table.keys, loc * KEY_WORDS) !== KIND_STORAGE) return;
     const mv = this.mv;
     const e = mv.head(loc);
     if (e === -1) return;
@@ -159,15 +159,17 @@ export class TableCommitter {
       const state = { nonce: mv.w64[e + 2], balance: readU256(mv.w64, i32, e + 3), codeHash: mv.u8.slice((e + 7) * 8, (e + 7) * 8 + 32), code: new Uint8Array(len) };
       read = { ...ABSENT, state, codeSrc: i32[2 * (e + 12)], codeOff: i32[2 * (e + 11)], codeLen: len, wipeTx: i32[2 * (e + 12) + 1] };
     }
-    let changed = e !== -1;
-    for (let t = e === -1 ? 0 : mv.entryTx(e) + 1; t < txs; t++) {
+    const feeTxs: number[] = [];
+    const amounts: bigint[] = [];
+    for (let t = txs - 1; t > (e === -1 ? -1 : mv.entryTx(e)); t--) {
       const fee = mv.finalFee(t);
       if (fee === undefined) continue;
-      const next = applyFee(read, t, fee);
-      changed ||= next !== read;
-      read = next;
+      feeTxs.push(t);
+      amounts.push(fee);
     }
-    if (!changed) return;
+    const after = applyFees(read, feeTxs, amounts);
+    if (e === -1 && after === read) return;
+    read = after;
     // Code created in this block for the coinbase itself would need copying: rare enough to rebuild.
     if (read.codeSrc === CODE_MV) table.markStale();
     if (read.wipeTx !== -1) table.commitWipe(loc, mv.currentEpoch, read.wipeTx);

@@ -34,6 +34,8 @@ import { readU256, writeU256 } from './words.js';
 
 const EMPTY = 0;
 const CLAIMED = 1;
+/** Inserts a thread counts locally before adding them to the shared USED word. */
+const USED_BATCH = 64;
 const READY = 2;
 export const PRE_WORDS = 13;
 
@@ -44,6 +46,8 @@ const CODE_CURSOR = 1;
 const STALE = 2;
 /** The current block's epoch (version lists are valid only with this epoch). */
 export const EPOCH = 3;
+/** Bumped by `restore`: code offsets may then be reused, so per-thread code caches are dropped. */
+const RESTORES = 4;
 
 /** What a table is built from: the shape of MemoryState.accounts(). */
 export interface StateSnapshot {
@@ -128,6 +132,7 @@ export class LocationTable {
         t.i32[countAt]++;
       }
     }
+    t.flushUsed();
     return t;
   }
 
@@ -166,7 +171,8 @@ export class LocationTable {
       let t = Atomics.load(tags, i);
       if (t === EMPTY) {
         if (Atomics.compareExchange(tags, i, EMPTY, CLAIMED) === EMPTY) {
-          if (Atomics.add(this.ctl, USED, 1) >= this.limit) throw new BlockAborted(ABORT_CAPACITY);
+          // Counted in batches: the shared counter is a hot line when every worker inserts.
+          if (++this.pendingUsed === USED_BATCH) this.flushUsed();
           storeKey(keys, i * KEY_WORDS, s);
           Atomics.store(tags, i, READY);
           return i;
@@ -180,9 +186,35 @@ export class LocationTable {
     }
   }
 
-  /** Slots in use. */
+  /** Inserts this thread has not added to USED yet. */
+  private pendingUsed = 0;
+
+  /** Adds this thread's pending inserts to the shared count; aborts the block past the limit. */
+  flushUsed(): void {
+    const n = this.pendingUsed;
+    this.pendingUsed = 0;
+    if (n !== 0 && Atomics.add(this.ctl, USED, n) + n > this.limit) throw new BlockAborted(ABORT_CAPACITY);
+  }
+
+  private restoresSeen = 0;
+
+  /** Every thread, at the start of a block: forget cached code views if the table was restored. */
+  begin(): void {
+    const r = Atomics.load(this.ctl, RESTORES);
+    if (r !== this.restoresSeen) {
+      this.restoresSeen = r;
+      this.dropCaches();
+    }
+  }
+
+  private dropCaches(): void {
+    this.codeViews.clear();
+    this.hashViews.clear();
+  }
+
+  /** Slots in use (as counted so far). */
   get used(): number {
-    return Atomics.load(this.ctl, USED);
+    return Atomics.load(this.ctl, USED) + this.pendingUsed;
   }
 
   /** Whether `more` locations fit before the block starts. */
@@ -198,6 +230,27 @@ export class LocationTable {
     Atomics.store(this.ctl, STALE, 1);
   }
 
+  /** A copy of the pre-state part (for replaying a block in benchmarks). */
+  snapshot(): Uint8Array[] {
+    const b = this.buffers;
+    return [b.ctl, b.tags, b.keys, b.vals, b.code].map((x) => new Uint8Array(x).slice());
+  }
+
+  /**
+   * Puts a snapshot back into the same buffers (workers keep their views).
+   * The epoch moves on, so version lists stay empty.
+   */
+  restore(snap: Uint8Array[]): void {
+    const b = this.buffers;
+    const epoch = this.ctl[EPOCH];
+    const restores = this.ctl[RESTORES];
+    [b.ctl, b.tags, b.keys, b.vals, b.code].forEach((x, i) => new Uint8Array(x).set(snap[i]));
+    this.ctl[EPOCH] = epoch;
+    this.ctl[RESTORES] = restores + 1;
+    this.pendingUsed = 0;
+    this.dropCaches();
+  }
+
   /** Main thread, before a block: a new epoch (every version list starts empty). */
   nextEpoch(): number {
     this.ctl[EPOCH] = this.ctl[EPOCH] + 1;
@@ -209,13 +262,24 @@ export class LocationTable {
   /** The account in ACCOUNT slot `slot` as of the block's start, or undefined. */
   account(slot: number): AccountState | undefined {
     const b = slot * PRE_WORDS;
-    if (this.i32[2 * (b + 11)] === 0) return undefined;
-    return { nonce: this.w64[b], balance: readU256(this.w64, this.i32, b + 1), codeHash: this.codeHashOf(slot), code: this.codeOf(slot) };
+    const i32 = this.i32;
+    if (i32[2 * (b + 11)] === 0) return undefined;
+    const nonce = (i32[2 * b] | i32[2 * b + 1]) === 0 ? 0n : this.w64[b];
+    if (i32[2 * (b + 9) + 1] === 0) return { nonce, balance: readU256(this.w64, i32, b + 1), codeHash: KECCAK_EMPTY, code: EMPTY_BYTES };
+    return { nonce, balance: readU256(this.w64, i32, b + 1), codeHash: this.codeHashOf(slot), code: this.codeOf(slot) };
   }
 
   codeOf(slot: number): Uint8Array {
     const b = slot * PRE_WORDS;
     return this.codeAt(this.i32[2 * (b + 9)], this.i32[2 * (b + 9) + 1]);
+  }
+
+  codeOffset(slot: number): number {
+    return this.i32[2 * (slot * PRE_WORDS + 9)];
+  }
+
+  codeLength(slot: number): number {
+    return this.i32[2 * (slot * PRE_WORDS + 9) + 1];
   }
 
   /** [code offset, code length] of the account in `slot`. */
@@ -295,6 +359,7 @@ export class LocationTable {
         this.commitStorage(this.locate(s), acct, value);
       }
     }
+    this.flushUsed();
   }
 
   // ---- commit (workers, after a block; see engine.ts) ----
@@ -323,7 +388,8 @@ export class LocationTable {
     }
     this.w64[b] = state.nonce;
     writeU256(this.w64, b + 1, state.balance);
-    this.u8.set(codeLen === 0 ? KECCAK_EMPTY : state.codeHash, (b + 5) * 8);
+    // Readers take KECCAK_EMPTY for code of length 0: no hash to copy then.
+    if (codeLen > 0) this.u8.set(state.codeHash, (b + 5) * 8);
     this.i32[2 * (b + 9)] = codeOff;
     this.i32[2 * (b + 9) + 1] = codeLen;
     this.i32[2 * (b + 11)] = 1;

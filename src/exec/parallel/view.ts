@@ -16,7 +16,7 @@
 import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { KECCAK_EMPTY } from '../../primitives/keccak.js';
 import type { AccountState, StateChanges, StateReader } from '../../state/types.js';
-import { ABSENT, applyFee, type AccountRead } from './coinbase.js';
+import { ABSENT, applyFees, type AccountRead } from './coinbase.js';
 import { KIND_ACCOUNT, KeyScratch } from './keys.js';
 import {
   CODE_EMPTY, CODE_MV, CODE_PRESTATE, F_ABSENT, F_CODESET, F_WRITE, PRESTATE, ReadSetBuilder, WORDS_ACCOUNT, WORDS_STORAGE,
@@ -78,11 +78,8 @@ export class TxView implements StateReader {
     const coinbase = address === this.coinbase;
     const e = coinbase ? mv.resolveCoinbase(loc, this.tx, this.rs) : mv.resolve(loc, this.tx, this.rs);
     r = e === PRESTATE ? this.preAccount(loc) : this.mvAccount(e, loc);
-    if (coinbase) {
-      // Lazy fees of the transactions between the base and us, oldest first.
-      const txs = mv.feeTxs;
-      for (let i = txs.length - 1; i >= 0; i--) r = applyFee(r, txs[i], mv.feeAmounts[i]);
-    }
+    // Lazy fees of the transactions between the base and us.
+    if (coinbase) r = applyFees(r, mv.feeTxs, mv.feeAmounts);
     this.accounts.set(address, r);
     return r;
   }
@@ -90,10 +87,10 @@ export class TxView implements StateReader {
   private preAccount(slot: number): AccountRead {
     const state = this.table.account(slot);
     if (state === undefined) return { ...ABSENT, loc: slot };
-    const [off, len] = this.table.codeRef(slot);
+    const len = this.table.codeLength(slot);
     return {
-      state, codeSrc: len === 0 ? CODE_EMPTY : CODE_PRESTATE, codeOff: off, codeLen: len, codeSet: false, deletedInBlock: false, wipeTx: -1,
-      inBlock: false, loc: slot, slotLocs: undefined,
+      state, codeSrc: len === 0 ? CODE_EMPTY : CODE_PRESTATE, codeOff: len === 0 ? 0 : this.table.codeOffset(slot), codeLen: len, codeSet: false,
+      deletedInBlock: false, wipeTx: -1, inBlock: false, loc: slot, slotLocs: undefined,
     };
   }
 
@@ -223,7 +220,7 @@ export class TxView implements StateReader {
       let src = CODE_EMPTY;
       let off = 0;
       let len = 0;
-      let hash = KECCAK_EMPTY;
+      let hash: Uint8Array = KECCAK_EMPTY;
       if (ch.code !== undefined) {
         len = ch.code.length;
         if (len > 0) {
@@ -237,7 +234,8 @@ export class TxView implements StateReader {
         len = before.codeLen;
         hash = before.state.codeHash;
       }
-      mv.u8.set(hash, (e + 7) * 8);
+      // Readers take KECCAK_EMPTY for code of length 0: no hash to copy then.
+      if (len > 0) mv.u8.set(hash, (e + 7) * 8);
       i32[2 * (e + 11)] = off;
       i32[2 * (e + 11) + 1] = len;
       i32[2 * (e + 12)] = src;
