@@ -140,7 +140,7 @@ export function executeBlock(state: BlockState, block: Block, parent: BlockHeade
 }
 
 /** EIP-4788 (Cancun): the parent beacon block root; EIP-2935 (Prague): the parent hash. Failures are ignored. */
-function preBlockSystemCalls(state: BlockState, env: BlockEnv, header: BlockHeader): void {
+export function preBlockSystemCalls(state: BlockState, env: BlockEnv, header: BlockHeader): void {
   if (env.fork >= Fork.Cancun && header.parentBeaconBlockRoot) {
     const r = systemCall(state, env, BEACON_ROOTS_ADDRESS, header.parentBeaconBlockRoot);
     state.apply(r.changes);
@@ -152,7 +152,7 @@ function preBlockSystemCalls(state: BlockState, env: BlockEnv, header: BlockHead
 }
 
 /** EIP-7002 withdrawal requests, then EIP-7251 consolidations: the contract must exist and the call succeed. */
-function postBlockSystemCalls(state: BlockState, env: BlockEnv): Request[] {
+export function postBlockSystemCalls(state: BlockState, env: BlockEnv): Request[] {
   const out: Request[] = [];
   for (const [type, address] of [
     [1, WITHDRAWAL_REQUEST_ADDRESS],

@@ -14,24 +14,14 @@
  *      rewards, then Prague's requests (EIP-7685).
  *   3. receipts, bloom and the header checks: check.ts, untimed.
  */
-import { blockEnv } from '../block/execute.js';
+import { blockEnv, postBlockSystemCalls, preBlockSystemCalls } from '../block/execute.js';
 import { daoForkChanges } from '../block/dao.js';
-import { BlockError } from '../block/errors.js';
 import { collectRequests, type Request } from '../block/requests.js';
 import { applyRewards, applyWithdrawals } from '../block/rewards.js';
-import {
-  BEACON_ROOTS_ADDRESS,
-  CONSOLIDATION_REQUEST_ADDRESS,
-  HISTORY_STORAGE_ADDRESS,
-  systemCall,
-  WITHDRAWAL_REQUEST_ADDRESS,
-} from '../block/system.js';
 import type { ParallelExecutor, ParallelRunStats } from '../exec/parallel/executor.js';
 import { executeSequential, type BlockState, type TxReceipt } from '../exec/sequential.js';
 import type { BlockEnv } from '../exec/types.js';
-import { EMPTY_BYTES } from '../primitives/bytes.js';
 import { Fork } from '../primitives/fork.js';
-import { addressToHex } from '../primitives/hex.js';
 import type { MemoryState } from '../state/memory-state.js';
 import type { StateChanges } from '../state/types.js';
 import type { ReplayBlock } from './fixture.js';
@@ -58,10 +48,7 @@ export function prepareBlock(rb: ReplayBlock, state: MemoryState): BlockEnv {
   if (rb.chain.daoForkBlock === header.number) state.apply(daoForkChanges(state));
   // A failing system call is ignored (execution-specs `process_system_transaction`); the
   // fixtures lack the beacon-roots contract, so its call finds no code and writes nothing.
-  if (env.fork >= Fork.Cancun && header.parentBeaconBlockRoot) {
-    state.apply(systemCall(state, env, BEACON_ROOTS_ADDRESS, header.parentBeaconBlockRoot).changes);
-  }
-  if (env.fork >= Fork.Prague) state.apply(systemCall(state, env, HISTORY_STORAGE_ADDRESS, header.parentHash).changes);
+  preBlockSystemCalls(state, env, header);
   return env;
 }
 
@@ -72,24 +59,7 @@ function finishBlock(rb: ReplayBlock, state: MemoryState, env: BlockEnv, receipt
   // JSON-RPC blocks carry only the ommers' hashes, so ommer rewards cannot be paid; no receipt depends on them.
   if (env.fork < Fork.Paris) applyRewards(state, block.header, block.ommers, env.fork);
   if (env.fork < Fork.Prague) return undefined;
-  return collectRequests(receipts, () => requestSystemCalls(state, env));
-}
-
-/** EIP-7002 withdrawal requests, then EIP-7251 consolidations: each call must find code and succeed. */
-function requestSystemCalls(state: MemoryState, env: BlockEnv): Request[] {
-  const out: Request[] = [];
-  for (const [type, address] of [
-    [1, WITHDRAWAL_REQUEST_ADDRESS],
-    [2, CONSOLIDATION_REQUEST_ADDRESS],
-  ] as const) {
-    const code = state.getAccount(address)?.code;
-    if (!code || code.length === 0) throw new BlockError('SYSTEM_CONTRACT_EMPTY', `system contract ${addressToHex(address)} has no code`);
-    const r = systemCall(state, env, address, EMPTY_BYTES);
-    if (!r.success) throw new BlockError('SYSTEM_CONTRACT_CALL_FAILED', `system contract ${addressToHex(address)} call failed`);
-    state.apply(r.changes);
-    out.push({ type, data: r.output });
-  }
-  return out;
+  return collectRequests(receipts, () => postBlockSystemCalls(state, env));
 }
 
 /**
