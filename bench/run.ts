@@ -64,6 +64,9 @@ export interface BenchRow {
   speedup?: number;
   reexecutions?: number;
   aborts?: number;
+  /** With --threads N > 1: predicted speedup over our sequential run at 4-32 threads, and the block's ideal (bench/scaling.ts). */
+  predicted?: Record<number, number>;
+  ideal?: number;
 }
 
 async function loadEngine(name: EngineName): Promise<Engine> {
@@ -184,6 +187,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRow[]> {
       const row = await measure(engine, w, engineCap(engineName, opts), opts);
       mine.push(row);
     }
+    if ((opts.threads ?? 1) > 1) await (await import('./scaling.js')).addScaling(w, mine, log);
     const ref = mine.find((r) => r.engine === 'ethereumjs');
     for (const row of mine) {
       if (ref !== undefined) row.ratio = row.txPerSec / ref.txPerSec;
@@ -246,6 +250,9 @@ export function toJson(r: BenchRow): string {
     blockTxs: r.blockTxs,
     ...(r.ratio === undefined ? {} : { ratioVsEthereumjs: Number(r.ratio.toFixed(3)) }),
     ...(r.speedup === undefined ? {} : { speedup: r.speedup, reexecutions: r.reexecutions, aborts: r.aborts }),
+    ...(r.predicted === undefined
+      ? {}
+      : { predicted: Object.fromEntries(Object.entries(r.predicted).map(([t, v]) => [t, Number(v.toFixed(3))])), ideal: Number((r.ideal ?? 0).toFixed(3)) }),
     ok: r.problems === undefined ? null : r.problems.length === 0,
     ...(r.problems !== undefined && r.problems.length > 0 ? { problems: r.problems } : {}),
   });

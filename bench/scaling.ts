@@ -178,3 +178,58 @@ export function round3(v: number): number {
 export function roundAll(r: Record<number, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round3(v)]));
 }
+
+/** What `addScaling` sets on a bench row (bench/run.ts BenchRow has these fields). */
+export interface ScalingFields {
+  engine: string;
+  threads: number;
+  ms: number;
+  /** Predicted speedup over the sequential executor at 4, 8, 16 and 32 threads. */
+  predicted?: Record<number, number>;
+  /** Work ÷ critical path of the block's dependency graph. */
+  ideal?: number;
+}
+
+/**
+ * For `multilane bench --threads N`: profiles the workload's block on a
+ * 1-thread parallel executor (as the sweeps do: calibration and undisturbed
+ * costs) and sets `predicted` and `ideal` on our parallel row, or on our
+ * sequential row while the runner has no parallel one. Speedups are over
+ * our sequential row's time.
+ */
+export async function addScaling(w: Workload, rows: ScalingFields[], log: (line: string) => void = () => {}): Promise<void> {
+  const seqRow = rows.find((r) => r.engine === 'multilane' && r.threads === 1);
+  if (seqRow === undefined) return;
+  const target = rows.find((r) => r !== seqRow && r.engine.startsWith('multilane') && r.threads > 1) ?? seqRow;
+  const ex = await ParallelExecutor.create({ threads: 1 });
+  try {
+    await warmUp(ex, w);
+    const s = summarizeScaling(await profileParallel(ex, w, 1), seqRow.ms);
+    target.predicted = s.predicted;
+    target.ideal = s.ideal;
+    log(`${w.name}: ideal ${s.ideal.toFixed(1)}x (critical path ${s.criticalPathMs.toFixed(2)} of ${s.workMs.toFixed(1)} ms); per-task overhead ${(s.calibration.taskOverheadMs * 1000).toFixed(1)} µs, serial ${s.calibration.serialMs.toFixed(1)} ms`);
+  } catch (e) {
+    log(`${w.name}: no scaling prediction: ${(e as Error).message}`);
+  } finally {
+    await ex.close();
+  }
+}
+
+/** The second table of `multilane bench --threads N`: the model's predictions per workload. */
+export function formatScalingTable(rows: readonly (ScalingFields & { workload: string; speedup?: number })[]): string {
+  const scaled = rows.filter((r) => r.predicted !== undefined);
+  const header = ['workload', 'engine', 'threads', 'speedup', ...PREDICT_THREADS.map((t) => `pred ${t}`), 'ideal'];
+  const x = (v: number | undefined, d = 2) => (v === undefined ? '-' : `${v.toFixed(d)}x`);
+  const body = scaled.map((r) => [r.workload, r.engine, String(r.threads), x(r.speedup), ...PREDICT_THREADS.map((t) => x(r.predicted?.[t])), x(r.ideal, 1)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...body.map(line),
+    '',
+    'pred N: predicted speedup over our sequential executor at N threads (the block profiled on a 1-thread parallel',
+    'executor and replayed through the Block-STM scheduler with N virtual threads; docs/scaling.md).',
+    'ideal: total work ÷ critical path of the block\'s dependency graph.',
+  ].join('\n');
+}

@@ -24,16 +24,9 @@ import { MultilaneEngine } from './engines/multilane.js';
 import { collectGarbage, measureParallel, profileParallel, round3, roundAll, summarizeScaling, warmUp, type ScalingSummary } from './scaling.js';
 import { DEFAULT_WORKLOADS, makeWorkload } from './workloads/index.js';
 import type { Workload } from './workloads/types.js';
+import { DEFAULT_CHARTS, DEFAULT_KS, SWEEP_KINDS, SWEEP_USAGE, type SweepKind } from './sweep-flags.js';
 
-export const SWEEP_KINDS = ['contention', 'workloads'] as const;
-export type SweepKind = (typeof SWEEP_KINDS)[number];
-
-/** The Block-STM paper's sweep, from one hot pair of accounts to nearly no conflicts. */
-export const DEFAULT_KS = [2, 4, 8, 16, 32, 100, 1000, 10000];
-export const DEFAULT_CHARTS: Record<SweepKind, string> = {
-  contention: 'docs/charts/contention-sweep.svg',
-  workloads: 'docs/charts/workload-scaling.svg',
-};
+export { DEFAULT_CHARTS, DEFAULT_KS, SWEEP_KINDS, SWEEP_USAGE, type SweepKind } from './sweep-flags.js';
 
 export interface SweepOptions {
   kind: SweepKind;
@@ -242,4 +235,55 @@ export function sweepJson(r: SweepRow): string {
     ok: r.problems.length === 0,
     ...(r.problems.length > 0 ? { problems: r.problems } : {}),
   });
+}
+
+/** The flags `multilane bench --sweep KIND` reads (parsed by src/cli/bench.ts). */
+export interface SweepFlags {
+  sweep: string;
+  threads?: string;
+  txs?: string;
+  seed?: string;
+  pools?: string;
+  runs?: string;
+  chart?: string;
+  ks?: string;
+  json?: boolean;
+}
+
+function intFlag(flag: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new RangeError(`${flag} expects an integer >= ${min}, got '${v}'`);
+  return n;
+}
+
+/** `multilane bench --sweep KIND [workload...]`: returns the exit code (0 ok, 1 a check failed, 2 bad usage). */
+export async function sweepCommand(f: SweepFlags, workloads: string[]): Promise<number> {
+  let o: SweepOptions;
+  try {
+    if (!(SWEEP_KINDS as readonly string[]).includes(f.sweep)) throw new RangeError(`--sweep expects one of ${SWEEP_KINDS.join(', ')}, got '${f.sweep}'`);
+    const kind = f.sweep as SweepKind;
+    if (kind === 'contention' && workloads.length > 0) throw new RangeError('--sweep contention takes no workload names (use --ks)');
+    if (kind === 'workloads' && f.ks !== undefined) throw new RangeError('--ks is for --sweep contention');
+    const threads = intFlag('--threads', f.threads, 1) ?? 2;
+    if (threads > 64) throw new RangeError('--threads: at most 64');
+    o = {
+      kind,
+      threads,
+      ks: f.ks?.split(',').map((k) => intFlag('--ks', k.trim(), 2)!),
+      workloads: workloads.length > 0 ? workloads : undefined,
+      txs: intFlag('--txs', f.txs, 1),
+      seed: intFlag('--seed', f.seed, 0),
+      pools: intFlag('--pools', f.pools, 1),
+      runs: intFlag('--runs', f.runs, 1),
+      chart: f.chart === 'none' ? null : f.chart,
+    };
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    console.error(`${e.message}\n\n${SWEEP_USAGE}`);
+    return 2;
+  }
+  const rows = await runSweep({ ...o, log: (l) => console.error(l), onRow: (r) => f.json && console.log(sweepJson(r)) });
+  if (!f.json) console.log(formatSweepTable(rows));
+  return rows.some((r) => r.problems.length > 0) ? 1 : 0;
 }

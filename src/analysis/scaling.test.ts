@@ -167,3 +167,31 @@ test('fromProfiles: each transaction at its fastest, the total at the median run
   assert.equal(input.deps, deps);
   assert.throws(() => fromProfiles([]), RangeError);
 });
+
+test('preemption: a thread running half the time takes twice as long; aborts grow when workers stall', () => {
+  const one = simulateBlockStm(independent(200), 1, { validationFraction: 0 });
+  const half = simulateBlockStm(independent(200), 1, { validationFraction: 0, preemption: { share: 0.5, sliceMs: 3 } });
+  close(half.makespanMs / one.makespanMs, 2, 0.05, 'slowdown at share 0.5');
+  // Transfers among 50 accounts (as contention-50): each transaction depends on the last
+  // writer of its two accounts. A worker descheduled mid-task lets the other run ahead
+  // on what it has not finished; the taint spreads through the accounts.
+  const input = transfers(1500, 50, 0.01);
+  const steady = simulateBlockStm(input, 2);
+  const stalled = simulateBlockStm(input, 2, { preemption: { share: 0.6, sliceMs: 2 } });
+  assert.ok(stalled.reexecutions > 2 * steady.reexecutions + 20, `${stalled.reexecutions} vs ${steady.reexecutions}`);
+});
+
+/** n transfers between random pairs of k accounts, each `cost` ms: deps are the last writers of both accounts. */
+function transfers(n: number, k: number, cost: number): ScalingInput {
+  let seed = 11;
+  const rand = (m: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * m);
+  const last = new Array<number>(k).fill(-1);
+  const deps: number[][] = [];
+  for (let j = 0; j < n; j++) {
+    const a = rand(k);
+    const b = (a + 1 + rand(k - 1)) % k;
+    deps.push([...new Set([last[a], last[b]].filter((i) => i !== -1))].sort((x, y) => x - y));
+    last[a] = last[b] = j;
+  }
+  return { costMs: new Array(n).fill(cost), deps };
+}

@@ -237,19 +237,20 @@ class Simulation {
   private work(t: VThread, from: number, ms: number): number {
     t.busyMs += ms;
     if (this.off === 0) return from + ms;
+    // Walk the thread's on-periods [k·period − phase, … + on) by index: exact, and k only grows.
     const period = this.on + this.off;
+    let k = Math.floor((from + t.phase) / period);
     let x = from;
     let left = ms;
     for (;;) {
-      const pos = (x + t.phase) % period;
-      if (pos >= this.on) {
-        x += period - pos;
-        continue;
+      const onStart = k * period - t.phase;
+      const onEnd = onStart + this.on;
+      if (x < onStart) x = onStart;
+      if (x < onEnd) {
+        if (left <= onEnd - x) return x + left;
+        left -= onEnd - x;
       }
-      const avail = this.on - pos;
-      if (left <= avail) return x + left;
-      left -= avail;
-      x += avail;
+      k++;
     }
   }
 

@@ -14,6 +14,7 @@ import {
   type EngineName,
 } from '../../bench/run.js';
 import { DEFAULT_WORKLOADS, isWorkloadName, WORKLOAD_NAMES } from '../../bench/workloads/index.js';
+import { SWEEP_USAGE } from '../../bench/sweep-flags.js';
 
 const USAGE = `usage: multilane bench [workload...] [options]
 
@@ -33,7 +34,9 @@ options:
                            (default 5; 1 for @ethereumjs/vm when capped)
   --no-check               skip checking each engine's outcome
   --json                   one JSON object per row instead of the table
-  -h, --help               this text`;
+  -h, --help               this text
+
+${SWEEP_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -72,6 +75,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
         runs: { type: 'string' },
         'no-check': { type: 'boolean' },
         json: { type: 'boolean' },
+        sweep: { type: 'string' },
+        chart: { type: 'string' },
+        ks: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -84,6 +90,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (values.sweep !== undefined) return (await import('../../bench/sweep.js')).sweepCommand({ ...values, sweep: values.sweep }, positionals);
   let options;
   try {
     const unknown = positionals.filter((w) => !isWorkloadName(w));
@@ -115,5 +122,6 @@ export async function benchCommand(argv: string[]): Promise<number> {
     },
   });
   if (!json) console.log(formatTable(rows));
+  if (!json && rows.some((r) => r.predicted !== undefined)) console.log(`\n${(await import('../../bench/scaling.js')).formatScalingTable(rows)}`);
   return rows.some((r) => r.problems !== undefined && r.problems.length > 0) ? 1 : 0;
 }
