@@ -7,19 +7,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { fixturesDir } from '../fixtures/files.js';
 
-/** The repository root: the nearest folder above this file holding package.json (works from src/ and dist/). */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-  return dir;
-}
-
-export const FIXTURES = resolve(repoRoot(), '..', 'shared', 'fixtures');
+export const FIXTURES = fixturesDir();
 
 export function readJsonFile(path: string): unknown {
   const raw = readFileSync(path);

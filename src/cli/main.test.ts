@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS, main } from './main.js';
+import { fixturesDir } from '../fixtures/files.js';
 
 const HERE = fileURLToPath(import.meta.url);
 const IS_TS = HERE.endsWith('.ts');
@@ -18,10 +19,8 @@ function cli(...args: string[]): { code: number | null; stdout: string; stderr: 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function fixturesDir(): string {
-  let dir = dirname(HERE);
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, '..', 'shared', 'fixtures', 'eest', 'state_tests');
+function stateTestsDir(): string {
+  return fixturesDir('eest', 'state_tests');
 }
 
 test('the dispatch table lists statetest, and every command loads', async () => {
@@ -69,7 +68,7 @@ test('--help for the CLI and for statetest', async () => {
 });
 
 test('end to end: real fixtures with the EVM, a broken file, --json, --known-failures, --write-failures', () => {
-  const example = join(fixturesDir(), 'static', 'state_tests', 'stExample');
+  const example = join(stateTestsDir(), 'static', 'state_tests', 'stExample');
   const dir = join(mkdtempSync(join(tmpdir(), 'statetest-cli-')), 'my_tests');
   mkdirSync(dir);
   writeFileSync(join(dir, 'broken.json'), '{');

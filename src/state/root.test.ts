@@ -9,15 +9,9 @@ import { KECCAK_EMPTY, KECCAK_RLP_EMPTY_LIST, keccak256 } from '../primitives/ke
 import { rlpEncode } from '../primitives/rlp.js';
 import { encodeAccount, logsHash, stateRoot, storageRoot, type RootAccount } from './root.js';
 import { EMPTY_TRIE_ROOT } from './trie.js';
+import { fixturesDir } from '../fixtures/files.js';
 
-/** ../shared/fixtures/eest beside the repository root (the folder with package.json), from src/ or dist/src/. */
-function fixturesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, '..', 'shared', 'fixtures', 'eest');
-}
-
-const FIXTURES = fixturesDir();
+const FIXTURES = fixturesDir('eest');
 
 function walk(dir: string): string[] {
   const out: string[] = [];

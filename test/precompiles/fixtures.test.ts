@@ -17,17 +17,9 @@ import {
   replayBlockchainTest,
   type ReplayResult,
 } from './fixture-replay.js';
+import { fixturesDir } from '../../src/fixtures/files.js';
 
-/** ../shared/fixtures/eest beside the repository root, found from this file (src/ or dist/src/). */
-function fixturesRoot(): string | undefined {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    const candidate = join(dir, '..', 'shared', 'fixtures', 'eest');
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-const ROOT = fixturesRoot();
+const ROOT = fixturesDir('eest');
 
 interface Tally {
   pass: number;
@@ -43,7 +35,7 @@ function count(tally: Tally, name: string, result: ReplayResult): void {
 
 function stateTests(dir: string): Tally {
   const tally: Tally = { pass: 0, fail: 0, skip: 0, failures: [] };
-  const path = join(ROOT!, 'state_tests', dir);
+  const path = join(ROOT, 'state_tests', dir);
   for (const file of readdirSync(path).filter((f) => f.endsWith('.json.gz'))) {
     for (const [name, fixture] of Object.entries(loadFixtureFile(join(path, file)))) {
       for (const [fork, posts] of Object.entries(fixture.post)) {
@@ -56,7 +48,7 @@ function stateTests(dir: string): Tally {
 
 function blockchainTests(dir: string): Tally {
   const tally: Tally = { pass: 0, fail: 0, skip: 0, failures: [] };
-  const path = join(ROOT!, 'blockchain_tests', dir);
+  const path = join(ROOT, 'blockchain_tests', dir);
   for (const file of readdirSync(path).filter((f) => f.endsWith('.json.gz'))) {
     const fixtures = JSON.parse(gunzipSync(readFileSync(join(path, file))).toString('utf8')) as Record<string, BlockchainFixture>;
     for (const [name, fixture] of Object.entries(fixtures)) count(tally, name, replayBlockchainTest(fixture));
@@ -96,7 +88,7 @@ for (const [kind, groups, run] of [
   ['blockchain', BLOCKCHAIN, blockchainTests],
 ] as const) {
   for (const [dir, minPass] of groups) {
-    test(`${kind} fixtures ${dir}`, { skip: ROOT === undefined ? 'no ../shared/fixtures' : false }, (t) => {
+    test(`${kind} fixtures ${dir}`, (t) => {
       const tally = run(dir);
       t.diagnostic(`pass ${tally.pass}, fail ${tally.fail}, skip ${tally.skip}`);
       assert.deepEqual(tally.failures, []);
