@@ -8,8 +8,8 @@
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { calibrate, type Calibration, type MeasuredRun } from '../src/analysis/calibrate.js';
-import { fromProfiles, idealSpeedup, PREDICT_THREADS, simulateBlockStm, type ScalingInput, type SimOptions, type SimResult } from '../src/analysis/scaling.js';
+import { calibrate, calibrateMedian, type Calibration, type MeasuredRun } from '../src/analysis/calibrate.js';
+import { fromProfile, fromProfiles, idealSpeedup, PREDICT_THREADS, simulateBlockStm, type ScalingInput, type SimOptions, type SimResult } from '../src/analysis/scaling.js';
 import { ParallelExecutor, type BlockProfile, type ParallelBlockResult, type ParallelRunStats } from '../src/exec/parallel/executor.js';
 import { loadPreState, stateProbe } from './engines/multilane.js';
 import type { Workload } from './workloads/types.js';
@@ -19,7 +19,7 @@ const WARMUP_MIN_RUNS = 5;
 const WARMUP_MIN_MS = 1500;
 const WARMUP_MAX_RUNS = 40;
 /** Profiled runs merged per block (fromProfiles: each transaction at its fastest). */
-export const PROFILE_RUNS = 3;
+export const PROFILE_RUNS = 5;
 
 export interface ParallelMeasurement {
   threads: number;
@@ -89,8 +89,11 @@ export async function measureParallel(ex: ParallelExecutor, w: Workload, threads
 export interface ProfiledRuns {
   threads: number;
   input: ScalingInput;
-  /** The median (by wall time) profiled run, as the calibration sees it. */
-  run: MeasuredRun;
+  /** Each profiled run, as the calibration sees it. */
+  runs: MeasuredRun[];
+  /** Each run's profile, as recorded. */
+  profiles: BlockProfile[];
+  /** The last run's counters. */
   stats: ParallelRunStats;
 }
 
@@ -101,7 +104,8 @@ export interface ProfiledRuns {
  */
 export async function profileParallel(ex: ParallelExecutor, w: Workload, threads: number, runs = PROFILE_RUNS): Promise<ProfiledRuns> {
   const profiles: BlockProfile[] = [];
-  const measured: { ms: number; stats: ParallelRunStats }[] = [];
+  const measured: MeasuredRun[] = [];
+  let last: ParallelRunStats | undefined;
   let fallbacks = 0;
   while (profiles.length < runs) {
     const r = await runOnce(ex, w, true, true);
@@ -110,12 +114,11 @@ export async function profileParallel(ex: ParallelExecutor, w: Workload, threads
       continue;
     }
     profiles.push(r.result.profile);
-    measured.push({ ms: r.ms, stats: r.result.stats });
+    const st = r.result.stats;
+    measured.push({ threads, ms: r.ms, workerBusyMs: st.workerBusyMs, workerWaitMs: st.workerWaitMs, executions: st.executions, validations: st.validations });
+    last = st;
   }
-  measured.sort((a, b) => a.ms - b.ms);
-  const { ms, stats } = measured[(measured.length - 1) >> 1];
-  const run: MeasuredRun = { threads, ms, workerBusyMs: stats.workerBusyMs, workerWaitMs: stats.workerWaitMs, executions: stats.executions, validations: stats.validations };
-  return { threads, input: fromProfiles(profiles, { senders: w.senders }), run, stats };
+  return { threads, input: fromProfiles(profiles, { senders: w.senders }), runs: measured, profiles, stats: last! };
 }
 
 /** What the model says about one block. */
@@ -144,7 +147,7 @@ export interface ScalingSummary {
 export function summarizeScaling(profiled: ProfiledRuns, seqMs: number, threads: readonly number[] = PREDICT_THREADS, sim: SimOptions = {}): ScalingSummary {
   const input = profiled.input;
   const ideal = idealSpeedup(input);
-  const cal = calibrate(input, profiled.run, sim);
+  const cal = calibrateMedian(input, profiled.runs, sim);
   const s: ScalingSummary = {
     ideal: ideal.speedup,
     criticalPathMs: ideal.criticalPathMs,
@@ -232,4 +235,41 @@ export function formatScalingTable(rows: readonly (ScalingFields & { workload: s
     'executor and replayed through the Block-STM scheduler with N virtual threads; docs/scaling.md).',
     'ideal: total work ÷ critical path of the block\'s dependency graph.',
   ].join('\n');
+}
+
+/**
+ * The check of the scheduling model against measured runs: each profiled
+ * run of the T-thread executor replayed through the scheduler with T
+ * virtual threads, from that run's own per-transaction times (a stall
+ * inside a transaction stays where it happened) and its own calibration.
+ * Returns the medians of predicted and measured wall time and
+ * re-executions over the same runs, and how much the transactions' costs
+ * grew over the 1-thread profile (`costGrowth`: Σ costs at T ÷ at 1).
+ */
+export function replayRuns(profiled: ProfiledRuns, senders: readonly bigint[], oneThread: ProfiledRuns, sim: SimOptions = {}) {
+  const predictedMs: number[] = [];
+  const predictedRe: number[] = [];
+  const overheads: number[] = [];
+  const serials: number[] = [];
+  profiled.profiles.forEach((p, i) => {
+    const input = fromProfile(p, { senders });
+    const cal = calibrate(input, profiled.runs[i], sim);
+    const r = simulateBlockStm(input, profiled.threads, { ...sim, taskOverheadMs: cal.taskOverheadMs });
+    predictedMs.push(cal.serialMs + r.makespanMs);
+    predictedRe.push(r.reexecutions);
+    overheads.push(cal.taskOverheadMs * 1000);
+    serials.push(cal.serialMs);
+  });
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+  return {
+    predictedMs: median(predictedMs),
+    measuredMs: median(profiled.runs.map((r) => r.ms)),
+    predictedReexecutions: median(predictedRe),
+    measuredReexecutions: median(profiled.runs.map((r) => r.executions - profiled.input.costMs.length)),
+    costGrowth: sum(profiled.input.costMs) / Math.max(1e-12, sum(oneThread.input.costMs)),
+    /** The T-thread runs' own calibration (medians), to set beside the 1-thread one the predictions use. */
+    taskOverheadUs: median(overheads),
+    serialMs: median(serials),
+  };
 }

@@ -14,6 +14,6 @@ export const DEFAULT_CHARTS: Record<SweepKind, string> = {
 
 export const SWEEP_USAGE = `sweeps (a table and an SVG chart; parallel runs forced, predictions for 4-32 threads):
   --sweep contention       contention-K for K in ${DEFAULT_KS.join(', ')} (--ks a,b,... to choose)
-  --sweep workloads        the named workloads (default: the default list), grouped bars
+  --sweep workloads        the named workloads (default: the default list but contention-K), grouped bars
   --chart PATH             where the SVG goes (default ${DEFAULT_CHARTS.contention}
                            or ${DEFAULT_CHARTS.workloads}; 'none': no chart)`;

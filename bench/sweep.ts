@@ -7,12 +7,14 @@
  *   contention sweep (speedup against K, log-scale x);
  * - `workloads`: the named workloads (grouped bars per workload).
  *
- * Per block: the sequential executor (warm-up, median of `runs`), the
- * parallel executor at `threads` (the same), then profiled runs on a
- * 1-thread parallel executor, which calibrate the model (per-task overhead,
- * serial time) and give each transaction's cost undisturbed by other
- * threads sharing this machine's two cores; the prediction at `threads` is
- * the check against the measurement.
+ * Per block: the sequential executor (warm-up, median of `runs`); a probe
+ * of the cores this machine gives `threads` busy threads right now
+ * (cpu-probe.ts); the parallel executor at `threads` (warm-up, median of
+ * `runs`, then profiled runs, replayed through the model as its check);
+ * then profiled runs on a 1-thread parallel executor, which calibrate the
+ * model (per-task overhead, serial time) and give each transaction's cost
+ * undisturbed by other threads sharing this machine's two cores: the
+ * predictions for 4-32 threads come from those. See docs/scaling.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -21,7 +23,8 @@ import { barChart, lineChart } from '../src/analysis/svg-chart.js';
 import { PREDICT_THREADS } from '../src/analysis/scaling.js';
 import { ParallelExecutor } from '../src/exec/parallel/executor.js';
 import { MultilaneEngine } from './engines/multilane.js';
-import { collectGarbage, measureParallel, profileParallel, round3, roundAll, summarizeScaling, warmUp, type ScalingSummary } from './scaling.js';
+import { probeParallelism } from './cpu-probe.js';
+import { collectGarbage, measureParallel, profileParallel, replayRuns, round3, roundAll, summarizeScaling, warmUp, type ScalingSummary } from './scaling.js';
 import { DEFAULT_WORKLOADS, makeWorkload } from './workloads/index.js';
 import type { Workload } from './workloads/types.js';
 import { DEFAULT_CHARTS, DEFAULT_KS, SWEEP_KINDS, SWEEP_USAGE, type SweepKind } from './sweep-flags.js';
@@ -32,7 +35,7 @@ export interface SweepOptions {
   kind: SweepKind;
   /** contention: the Ks (default DEFAULT_KS). */
   ks?: number[];
-  /** workloads: the names (default: the bench's default workloads). */
+  /** workloads: the names (default: the bench's default workloads but contention-K). */
   workloads?: string[];
   /** Threads of the measured parallel runs (default 2). */
   threads?: number;
@@ -62,8 +65,18 @@ export interface SweepRow {
   dependencyAborts: number;
   /** Checks of the sequential and the parallel outcome (empty: as intended). */
   problems: string[];
+  /**
+   * The workers' loop time (busiest worker, minus its waits) at 1 thread ÷ at
+   * `threads`: the measured scaling of the scheduling itself, without the
+   * serial part around it (comparable with the model's `scaling`).
+   */
+  loopScaling?: number;
   /** The model (undefined when no parallel profile could be taken). */
   scaling?: ScalingSummary;
+  /** The check: the profiled `threads`-thread runs replayed through the scheduler, next to what they measured. */
+  replay?: ReturnType<typeof replayRuns>;
+  /** Effective parallelism of `threads` threads, probed right before the timed parallel runs. */
+  parallelism?: number;
 }
 
 const DEFAULT_RUNS = 5;
@@ -85,7 +98,8 @@ async function measureSequential(engine: MultilaneEngine, w: Workload, runs: num
 
 function blockNames(o: SweepOptions): { name: string; k?: number }[] {
   if (o.kind === 'contention') return (o.ks ?? DEFAULT_KS).map((k) => ({ name: `contention-${k}`, k }));
-  return (o.workloads ?? DEFAULT_WORKLOADS).map((name) => ({ name }));
+  // contention-K has its own sweep.
+  return (o.workloads ?? DEFAULT_WORKLOADS.filter((n) => !n.startsWith('contention-'))).map((name) => ({ name }));
 }
 
 /** Runs the sweep; writes the chart unless `chart` is null; returns the rows. */
@@ -105,7 +119,11 @@ export async function runSweep(o: SweepOptions): Promise<SweepRow[]> {
       log(`${name}: ${w.txs.length} txs`);
       const s = await measureSequential(seq, w, runs);
       await warmUp(par, w);
+      // Other processes come and go: probe the cores right before the timed parallel runs.
+      const parallelism = await probeParallelism(threads);
       const p = await measureParallel(par, w, threads, runs);
+      log(`${name}: ${threads} threads had ${parallelism.toFixed(2)} cores' worth (cpu-probe.ts)`);
+      const profiledT = one === par ? undefined : await profileParallel(par, w, threads);
       if (one !== par) await warmUp(one, w);
       const profiled = await profileParallel(one, w, 1);
       const row: SweepRow = {
@@ -114,6 +132,9 @@ export async function runSweep(o: SweepOptions): Promise<SweepRow[]> {
         reexecutions: p.stats.reexecutions, validationAborts: p.stats.validationAborts, dependencyAborts: p.stats.dependencyAborts,
         problems: [...s.problems.map((x) => `sequential: ${x}`), ...p.problems.map((x) => `parallel: ${x}`)],
         scaling: summarizeScaling(profiled, s.ms, predictAt),
+        loopScaling: medianLoop(profiled.runs) / Math.max(1e-9, p.stats.workerBusyMs - p.stats.workerWaitMs),
+        replay: replayRuns(profiledT ?? profiled, w.senders, profiled),
+        parallelism,
       };
       rows.push(row);
       o.onRow?.(row);
@@ -126,11 +147,17 @@ export async function runSweep(o: SweepOptions): Promise<SweepRow[]> {
   log(`load average (1 min) ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end`);
   if (o.chart !== null && rows.length > 0) {
     const path = o.chart ?? DEFAULT_CHARTS[o.kind];
-    const note = `measured on this machine (load avg ${Math.max(load0, load1).toFixed(1)}); predictions: the profiled block replayed through the scheduler with virtual threads`;
+    const cores = rows.map((r) => r.parallelism ?? threads);
+    const note = `measured: ${threads} threads got ${Math.min(...cores).toFixed(1)}-${Math.max(...cores).toFixed(1)} cores (probed), load avg ${Math.max(load0, load1).toFixed(1)}; predicted: profile replayed through the scheduler, free cores`;
     const svg = o.kind === 'contention' ? contentionChart(rows, threads, note) : workloadChart(rows, threads, note);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, svg);
     log(`chart written to ${path}`);
+    if (o.kind === 'contention') {
+      const second = path.replace(/(\.svg)?$/, '-scaling.svg');
+      writeFileSync(second, contentionScalingChart(rows, threads, note));
+      log(`chart written to ${second}`);
+    }
   }
   return rows;
 }
@@ -151,8 +178,34 @@ export function contentionChart(rows: readonly SweepRow[], threads: number, note
       ...CHART_THREADS.map((t) => ({ name: `predicted, ${t} threads`, points: pts((r) => r.scaling?.predicted[t]), dash: '6 4' })),
       { name: 'best possible, 32 threads', points: pts((r) => r.scaling?.bound[32]), dash: '2 3', marker: 'none' as const },
     ],
-    hlines: [{ y: 1, label: 'sequential' }],
+    hlines: [{ y: 1, label: 'sequential (1x)' }],
   });
+}
+
+/**
+ * Block-STM's own scaling against K, the serial part around the workers
+ * left out: the workers' loop time at 1 thread over at N threads, measured
+ * and predicted, with min(32, work ÷ critical path).
+ */
+export function contentionScalingChart(rows: readonly SweepRow[], threads: number, note: string): string {
+  const pts = (f: (r: SweepRow) => number | undefined) => rows.map((r) => ({ x: r.k ?? Number.NaN, y: f(r) ?? Number.NaN }));
+  return lineChart({
+    title: 'Block-STM scheduling scaling against contention (serial part excluded)',
+    subtitle: note,
+    x: { label: 'K: accounts the transfers are drawn from (log scale)', log: true, ticks: rows.map((r) => r.k ?? Number.NaN) },
+    y: { label: 'workers\' time at 1 thread ÷ at N threads' },
+    series: [
+      { name: `measured, ${threads} threads`, points: pts((r) => r.loopScaling) },
+      ...CHART_THREADS.map((t) => ({ name: `predicted, ${t} threads`, points: pts((r) => r.scaling?.scaling[t]), dash: '6 4' })),
+      { name: 'ideal, 32 threads', points: pts((r) => (r.scaling === undefined ? undefined : Math.min(32, r.scaling.ideal))), dash: '2 3', marker: 'none' as const },
+    ],
+    hlines: [{ y: 1, label: 'no scaling (1x)' }],
+  });
+}
+
+function medianLoop(runs: readonly { workerBusyMs: number; workerWaitMs: number }[]): number {
+  const xs = runs.map((r) => r.workerBusyMs - r.workerWaitMs).sort((a, b) => a - b);
+  return xs[(xs.length - 1) >> 1];
 }
 
 /** Per workload: measured and predicted speedups as bars, the best possible at 32 threads as a level. */
@@ -167,7 +220,7 @@ export function workloadChart(rows: readonly SweepRow[], threads: number, note: 
     ],
     levels: [{ name: 'best possible, 32 threads', values: rows.map((r) => r.scaling?.bound[32]) }],
     y: { label: 'speedup over the sequential executor' },
-    hlines: [{ y: 1, label: 'sequential' }],
+    hlines: [{ y: 1, label: 'sequential (1x)' }],
   });
 }
 
@@ -178,15 +231,18 @@ function fmt(v: number | undefined, digits: number): string {
 /** The sweep's table: measurement, then the model's predictions. */
 export function formatSweepTable(rows: readonly SweepRow[]): string {
   const t = rows[0]?.threads ?? 2;
-  const header = ['workload', 'txs', 'seq ms', 'par ms', 'speedup', 're-exec', 'aborts', `pred ${t}`, 'pred 8', 'pred 16', 'pred 32', 'ideal', 'check'];
+  const header = ['workload', 'txs', 'seq ms', 'par ms', 'cores', 'speedup', 're-exec', 'aborts', 'replay ms', 'cost x', `pred ${t}`, 'pred 8', 'pred 16', 'pred 32', 'ideal', 'check'];
   const body = rows.map((r) => [
     r.workload,
     fmt(r.txs, 0),
     fmt(r.seqMs, 1),
     fmt(r.parMs, 1),
+    fmt(r.parallelism, 2),
     r.speedup === undefined ? 'seq' : `${fmt(r.speedup, 2)}x`,
     fmt(r.reexecutions, 0),
     fmt(r.validationAborts + r.dependencyAborts, 0),
+    r.replay === undefined ? '-' : `${fmt(r.replay.predictedMs, 1)}/${fmt(r.replay.measuredMs, 1)}`,
+    r.replay === undefined ? '-' : fmt(r.replay.costGrowth, 1),
     ...[t, 8, 16, 32].map((n) => (r.scaling === undefined ? '-' : `${fmt(r.scaling.predicted[n], 2)}x`)),
     r.scaling === undefined ? '-' : `${fmt(r.scaling.ideal, 1)}x`,
     r.problems.length === 0 ? 'ok' : `FAILED (${r.problems.length})`,
@@ -196,8 +252,11 @@ export function formatSweepTable(rows: readonly SweepRow[]): string {
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
   out.push(
     '',
+    `cores: what ${t} busy threads got of this machine right before (cpu-probe.ts; ${t} on an idle machine).`,
     `speedup: sequential ms ÷ parallel ms at ${t} threads; aborts: validation aborts + ESTIMATE reads.`,
-    `pred N: predicted speedup over the sequential executor at N threads (pred ${t} checks the model against the measurement);`,
+    `pred N: predicted speedup over the sequential executor at N threads with N free cores;`,
+    `replay ms: the profiled ${t}-thread runs replayed through the scheduler from their own costs, predicted/measured (the check);`,
+    `cost x: Σ transaction costs in those runs ÷ in the 1-thread runs the predictions use;`,
     'ideal: total work ÷ critical path of the dependency graph (the bound at unlimited threads, over the parallel executor\'s own work).',
   );
   for (const r of rows) if (r.problems.length > 0) out.push('', `${r.workload}: the check failed:`, ...r.problems.map((p) => `  ${p}`));
@@ -220,6 +279,9 @@ export function sweepJson(r: SweepRow): string {
     aborts: r.validationAborts + r.dependencyAborts,
     validationAborts: r.validationAborts,
     dependencyAborts: r.dependencyAborts,
+    ...(r.parallelism === undefined ? {} : { parallelism: round3(r.parallelism) }),
+    ...(r.loopScaling === undefined ? {} : { loopScaling: round3(r.loopScaling) }),
+    ...(r.replay === undefined ? {} : { replay: Object.fromEntries(Object.entries(r.replay).map(([k, v]) => [k, round3(v)])) }),
     ...(s === undefined
       ? {}
       : {

@@ -55,3 +55,15 @@ export function calibrate(input: ScalingInput, run: MeasuredRun, sim: SimOptions
     threads: run.threads,
   };
 }
+
+/**
+ * Calibrates on each run and keeps the median of each constant: on a shared
+ * machine a run can lose a time slice anywhere, and one such run should
+ * not set the serial time of every prediction.
+ */
+export function calibrateMedian(input: ScalingInput, runs: readonly MeasuredRun[], sim: SimOptions = {}): Calibration {
+  if (runs.length === 0) throw new RangeError('calibrateMedian needs at least one run');
+  const cals = runs.map((r) => calibrate(input, r, sim));
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[(xs.length - 1) >> 1];
+  return { taskOverheadMs: median(cals.map((c) => c.taskOverheadMs)), serialMs: median(cals.map((c) => c.serialMs)), threads: runs[0].threads };
+}

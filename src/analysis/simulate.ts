@@ -5,7 +5,8 @@
  * The scheduling is not a model of Block-STM but the executor's own
  * `Scheduler` (src/exec/parallel/scheduler.ts), driven from one thread: it
  * is plain Atomics over a SharedArrayBuffer, which behave on one thread
- * exactly as on many. Each virtual thread replays the worker loop of
+ * exactly as on many. Each virtual thread holds its own view of it (its
+ * task slot and "holds a task" flag, as each worker does) and replays the worker loop of
  * src/exec/parallel/engine.ts (take a task, execute or validate, hand
  * over the task `finish*` returns, spin IDLE_SPINS times on an empty
  * scheduler, then sleep until its wake counter moves) at its own virtual
@@ -34,7 +35,8 @@
  *   checks, when it ends, that every dependency still resolves to the
  *   version read; a dependency now ESTIMATE or re-executed fails it.
  * - Every task taken costs `taskOverheadMs` of scheduling on top.
- * - Threads never wait for a core, memory bandwidth or each other's locks.
+ * - Threads never wait for a core, memory bandwidth or each other's locks
+ *   (unless `preemption` models a machine shared with other processes).
  */
 import { EXECUTED, MAX_WORKERS, Scheduler, schedulerWords } from '../exec/parallel/scheduler.js';
 import { TASK_NONE, TASK_VALIDATE, type TaskKind } from '../exec/parallel/types.js';

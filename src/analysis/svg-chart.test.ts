@@ -73,7 +73,8 @@ test('line chart: well-formed, one group per series with its markers, log x axis
   const px = Object.fromEntries(labels.map(([x, l]) => [l, x]));
   assert.ok(Math.abs(px['1k'] - px['100'] - (px['10k'] - px['1k'])) < 0.5);
   // Legend names every series.
-  for (const name of ['measured, 2 threads', 'predicted, 32 threads', 'ideal']) assert.ok(svg.includes(`>${name}</text>`));
+  for (const name of ['measured, 2 threads', 'predicted, 32 threads', 'ideal', 'sequential']) assert.ok(svg.includes(`>${name}</text>`));
+  assert.ok(svg.includes('<g class="hline" data-label="sequential">'));
 });
 
 test('line chart: higher values are drawn higher (SVG y grows downwards)', () => {

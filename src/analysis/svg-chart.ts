@@ -170,12 +170,14 @@ function frameOf(width: number, height: number, names: readonly string[]): Frame
 function open(f: Frame, title: string, subtitle: string | undefined, xLabel: string, yLabel: string): string[] {
   const cx = (f.left + f.right) / 2;
   const cy = (f.top + f.bottom) / 2;
+  // Titles are centred on the whole document: they may be wider than the plot.
+  const mid = f.width / 2;
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${f.width}" height="${f.height}" viewBox="0 0 ${f.width} ${f.height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<rect x="0" y="0" width="${f.width}" height="${f.height}" fill="#ffffff"/>`,
-    `<text x="${cx}" y="24" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(title)}</text>`,
-    subtitle === undefined ? '' : `<text x="${cx}" y="42" text-anchor="middle" font-size="11" fill="#555555">${escapeXml(subtitle)}</text>`,
+    `<text x="${mid}" y="24" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(title)}</text>`,
+    subtitle === undefined ? '' : `<text x="${mid}" y="42" text-anchor="middle" font-size="11" fill="#555555">${escapeXml(subtitle)}</text>`,
     `<text x="${cx}" y="${f.height - 14}" text-anchor="middle">${escapeXml(xLabel)}</text>`,
     `<text x="16" y="${cy}" text-anchor="middle" transform="rotate(-90 16 ${cy})">${escapeXml(yLabel)}</text>`,
   ].filter((l) => l !== '');
@@ -198,21 +200,27 @@ function hlines(f: Frame, y: Scale, lines: readonly { y: number; label: string }
   for (const h of lines ?? []) {
     if (h.y < y.min || h.y > y.max) continue;
     const py = y.at(h.y).toFixed(1);
-    out.push(`<g class="hline"><line x1="${f.left}" y1="${py}" x2="${f.right}" y2="${py}" stroke="#888888" stroke-dasharray="2 3"/>`);
-    // Outside the plot, right of its edge: inside, it would collide with series near the line.
-    out.push(`<text x="${f.right + 4}" y="${py}" dominant-baseline="middle" font-size="10" fill="#666666">${escapeXml(h.label)}</text></g>`);
+    // Named in the legend (hlineItems), not beside the line: there a label collides with series or the legend.
+    out.push(`<g class="hline" data-label="${escapeXml(h.label)}"><line x1="${f.left}" y1="${py}" x2="${f.right}" y2="${py}" stroke="${HLINE_COLOR}" stroke-dasharray="${HLINE_DASH}"/></g>`);
   }
   return out;
 }
 
-function legend(f: Frame, items: { name: string; color: string; dash?: string; marker?: Marker; bar?: boolean }[]): string[] {
+const HLINE_COLOR = '#888888';
+const HLINE_DASH = '2 3';
+
+function hlineItems(lines: readonly { label: string }[] | undefined) {
+  return (lines ?? []).map((h) => ({ name: h.label, color: HLINE_COLOR, dash: HLINE_DASH, thin: true }));
+}
+
+function legend(f: Frame, items: { name: string; color: string; dash?: string; marker?: Marker; bar?: boolean; thin?: boolean }[]): string[] {
   const out = ['<g class="legend">'];
   items.forEach((it, i) => {
     const x = f.right + 16;
     const y = f.top + 8 + i * 20;
     if (it.bar) out.push(`<rect x="${x}" y="${y - 6}" width="22" height="12" fill="${it.color}"/>`);
     else {
-      out.push(`<line x1="${x}" y1="${y}" x2="${x + 22}" y2="${y}" stroke="${it.color}" stroke-width="2"${it.dash ? ` stroke-dasharray="${it.dash}"` : ''}/>`);
+      out.push(`<line x1="${x}" y1="${y}" x2="${x + 22}" y2="${y}" stroke="${it.color}" stroke-width="${it.thin ? 1 : 2}"${it.dash ? ` stroke-dasharray="${it.dash}"` : ''}/>`);
       out.push(marker(it.marker ?? 'none', x + 11, y, it.color));
     }
     out.push(`<text x="${x + 28}" y="${y}" dominant-baseline="middle">${escapeXml(it.name)}</text>`);
@@ -223,7 +231,7 @@ function legend(f: Frame, items: { name: string; color: string; dash?: string; m
 
 /** A line chart; points with a non-finite coordinate (or ≤ 0 on a log axis) are left out. */
 export function lineChart(o: LineChartOptions): string {
-  const names = o.series.map((s) => s.name);
+  const names = [...o.series.map((s) => s.name), ...(o.hlines ?? []).map((h) => h.label)];
   const f = frameOf(o.width ?? 640 + legendWidth(names), o.height ?? 480, names);
   const ok = (v: number, log: boolean | undefined) => Number.isFinite(v) && (!log || v > 0);
   const xs = o.series.flatMap((s) => s.points.map((p) => p.x));
@@ -251,7 +259,7 @@ export function lineChart(o: LineChartOptions): string {
     for (const [px, py] of pts) out.push(marker(m, px, py, color));
     out.push('</g>');
   });
-  out.push(...legend(f, items), '</svg>', '');
+  out.push(...legend(f, [...items, ...hlineItems(o.hlines)]), '</svg>', '');
   return out.join('\n');
 }
 
@@ -262,7 +270,7 @@ export function lineChart(o: LineChartOptions): string {
  * at the top edge with its value and an arrow.
  */
 export function barChart(o: BarChartOptions): string {
-  const names = [...o.series.map((s) => s.name), ...(o.levels ?? []).map((l) => l.name)];
+  const names = [...o.series.map((s) => s.name), ...(o.levels ?? []).map((l) => l.name), ...(o.hlines ?? []).map((h) => h.label)];
   const bars = o.series.length;
   const f = frameOf(o.width ?? Math.max(560, 80 + o.categories.length * (28 + 22 * bars)) + legendWidth(names), o.height ?? 460, names);
   const values = [...o.series.flatMap((s) => s.values.filter((v): v is number => v !== undefined)), ...(o.hlines ?? []).map((h) => h.y)];
@@ -311,7 +319,11 @@ export function barChart(o: BarChartOptions): string {
   }
   out.push(...hlines(f, y, o.hlines));
   out.push(
-    ...legend(f, [...o.series.map((s, i) => ({ name: s.name, color: colors[i], bar: true })), ...levelItems.map(({ name, color, dash }) => ({ name, color, dash }))]),
+    ...legend(f, [
+      ...o.series.map((s, i) => ({ name: s.name, color: colors[i], bar: true })),
+      ...levelItems.map(({ name, color, dash }) => ({ name, color, dash })),
+      ...hlineItems(o.hlines),
+    ]),
     '</svg>',
     '',
   );
