@@ -7,6 +7,7 @@
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { ParallelEngine, type ParallelEngineResult } from './engines/parallel.js';
 import type { Engine, EngineResult } from './engines/types.js';
 import { makeWorkload } from './workloads/index.js';
 import type { Workload } from './workloads/types.js';
@@ -26,7 +27,7 @@ export interface BenchOptions {
   gigagas?: boolean;
   seed?: number;
   pools?: number;
-  /** Requested worker threads; > 1 runs sequential until the parallel executor is wired. */
+  /** Threads for the parallel executor's rows (> 1: each workload also runs in parallel; bench/engines/parallel.ts). */
   threads?: number;
   /** Cap on the transactions @ethereumjs/vm runs per block (0: no cap). */
   ethereumjsMaxTxs?: number;
@@ -60,10 +61,14 @@ export interface BenchRow {
   ratio?: number;
   /** Problems the workload's check found (empty: as intended; undefined: not checked). */
   problems?: string[];
-  /** Parallel runs, once wired: speedup over our sequential run, re-executions, aborts. */
+  /** Parallel rows: speedup over our sequential row (its ms ÷ this ms), re-executions and aborts of the median run. */
   speedup?: number;
   reexecutions?: number;
   aborts?: number;
+  /** Parallel rows: how the median run ran (`parallel`, or `sequential: <why>`), and how many timed runs ran in parallel. */
+  mode?: string;
+  parallelRuns?: number;
+  runs?: number;
   /** With --threads N > 1: predicted speedup over our sequential run at 4-32 threads, and the block's ideal (bench/scaling.ts). */
   predicted?: Record<number, number>;
   ideal?: number;
@@ -160,17 +165,44 @@ async function measure(engine: Engine, w: Workload, cap: number | undefined, opt
   for (let i = 0; i < runs; i++) results.push(await engine.run(w, { maxTxs: cap, beforeTimed: collectGarbage }));
   results.sort((a, b) => a.ms - b.ms);
   const result = results[(results.length - 1) >> 1];
-  const row = toRow(w, result, 1);
+  const row = toRow(w, result, engine instanceof ParallelEngine ? engine.threads : 1);
   if (opts.check !== false) row.problems = await w.check(result.probe, result.receipts);
+  if (engine instanceof ParallelEngine) addParallelStats(row, result as ParallelEngineResult, results as ParallelEngineResult[]);
   return row;
+}
+
+function addParallelStats(row: BenchRow, median: ParallelEngineResult, all: ParallelEngineResult[]): void {
+  const s = median.stats;
+  row.reexecutions = s.reexecutions;
+  row.aborts = s.validationAborts + s.dependencyAborts;
+  row.mode = s.mode === 'parallel' ? 'parallel' : `sequential: ${s.reason ?? ''}`;
+  row.parallelRuns = all.filter((r) => r.stats.mode === 'parallel').length;
+  row.runs = all.length;
+}
+
+/**
+ * Our parallel rows for a workload (`--threads` N > 1, after our sequential
+ * row): Block-STM forced on every block, and the executor's adaptive
+ * defaults when they ran differently (some block sequentially).
+ */
+async function measureParallel(w: Workload, seq: BenchRow, opts: BenchOptions, engines: ParallelEngine[]): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const engine of engines) {
+    const row = await measure(engine, w, undefined, opts);
+    row.speedup = Number((seq.ms / row.ms).toFixed(3));
+    if (engine.mode === 'adaptive' && row.parallelRuns === row.runs) continue; // the same as forced
+    rows.push(row);
+  }
+  for (const engine of engines) await engine.close();
+  return rows;
 }
 
 /** Runs every workload on every engine; returns the rows (ratios filled in). */
 export async function runBench(opts: BenchOptions): Promise<BenchRow[]> {
   const log = opts.log ?? (() => {});
-  if ((opts.threads ?? 1) > 1) {
-    log(`note: --threads ${opts.threads}: the parallel executor is not wired into the benchmark yet; running sequential (threads = 1)`);
-  }
+  const threads = opts.threads ?? 1;
+  const parallel = threads > 1 && opts.engines.includes('multilane') ? [new ParallelEngine(threads, 'forced'), new ParallelEngine(threads, 'adaptive')] : [];
+  for (const p of parallel) log(`engine ${p.name}: ${p.describe()}`);
   const engines: [EngineName, Engine][] = [];
   for (const name of opts.engines) {
     const engine = await loadEngine(name);
@@ -186,6 +218,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRow[]> {
     for (const [engineName, engine] of engines) {
       const row = await measure(engine, w, engineCap(engineName, opts), opts);
       mine.push(row);
+      if (engineName === 'multilane' && parallel.length > 0) mine.push(...(await measureParallel(w, row, opts, parallel)));
     }
     if ((opts.threads ?? 1) > 1) await (await import('./scaling.js')).addScaling(w, mine, log);
     const ref = mine.find((r) => r.engine === 'ethereumjs');
@@ -204,7 +237,7 @@ function fmt(n: number, digits = 0): string {
 
 /** The table of shared/guide/workloads.md, with footnotes for capped runs and failed checks. */
 export function formatTable(rows: BenchRow[]): string {
-  const header = ['workload', 'engine', 'threads', 'txs', 'gas', 'ms', 'cpu ms', 'tx/s', 'Mgas/s', 'recover ms', 'vs ethereumjs', 'check'];
+  const header = ['workload', 'engine', 'threads', 'txs', 'gas', 'ms', 'cpu ms', 'tx/s', 'Mgas/s', 'recover ms', 'vs seq', 're-exec', 'vs ethereumjs', 'check'];
   const body = rows.map((r) => [
     r.workload,
     r.engine,
@@ -216,12 +249,22 @@ export function formatTable(rows: BenchRow[]): string {
     fmt(r.txPerSec),
     fmt(r.mgasPerSec, 2),
     fmt(r.recoverMs, 1),
+    r.speedup === undefined ? '' : `${r.speedup.toFixed(2)}x${r.parallelRuns !== undefined && r.parallelRuns < (r.runs ?? 0) ? '†' : ''}`,
+    r.reexecutions === undefined ? '' : fmt(r.reexecutions),
     r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`,
     r.problems === undefined ? '-' : r.problems.length === 0 ? 'ok' : `FAILED (${r.problems.length})`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  if (rows.some((r) => r.speedup !== undefined)) {
+    out.push('', 'vs seq: our sequential row\'s ms over this row\'s (same block, same run); re-exec: re-executions in the median run.');
+  }
+  for (const r of rows) {
+    if (r.parallelRuns !== undefined && r.parallelRuns < (r.runs ?? 0)) {
+      out.push(`† ${r.workload} on ${r.engine}: ${r.parallelRuns} of ${r.runs} timed runs in parallel; the median run: ${r.mode}`);
+    }
+  }
   const capped = rows.filter((r) => r.txs < r.blockTxs);
   if (capped.length > 0) {
     out.push('', '* ran only the first N transactions of the block (--ethereumjs-max-txs); its rates are measured on that prefix and the ratio compares rates.');
@@ -249,7 +292,7 @@ export function toJson(r: BenchRow): string {
     recoverMs: Number(r.recoverMs.toFixed(3)),
     blockTxs: r.blockTxs,
     ...(r.ratio === undefined ? {} : { ratioVsEthereumjs: Number(r.ratio.toFixed(3)) }),
-    ...(r.speedup === undefined ? {} : { speedup: r.speedup, reexecutions: r.reexecutions, aborts: r.aborts }),
+    ...(r.speedup === undefined ? {} : { speedup: r.speedup, reexecutions: r.reexecutions, aborts: r.aborts, mode: r.mode, parallelRuns: r.parallelRuns, runs: r.runs }),
     ...(r.predicted === undefined
       ? {}
       : { predicted: Object.fromEntries(Object.entries(r.predicted).map(([t, v]) => [t, Number(v.toFixed(3))])), ideal: Number((r.ideal ?? 0).toFixed(3)) }),

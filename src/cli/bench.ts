@@ -4,6 +4,7 @@
  * process, and prints a table or JSON lines. Thin: flags in, bench/run.ts
  * does the work.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_ETHEREUMJS_MAX_TXS,
@@ -24,7 +25,9 @@ workloads: ${WORKLOAD_NAMES.join(', ')}
 options:
   --txs N                  transactions per block (default: ~30M gas worth)
   --gigagas                size blocks to ~1,000,000,000 gas
-  --threads N              worker threads (the parallel executor is not wired yet: runs sequential)
+  --threads N              threads for the parallel executor (default: the machine's cores); with
+                           N > 1 each workload also runs on Block-STM with N threads (forced, and
+                           adaptive when it runs differently), reporting speedup over sequential
   --engines a,b            engines to run: ${ENGINE_NAMES.join(',')} (default: both)
   --seed S                 PRNG seed for accounts, amounts and order (default 1)
   --pools P                pools for amm and mixed (default 100)
@@ -101,7 +104,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       engines: parseEngines(values.engines),
       txs: positiveInt('--txs', values.txs),
       gigagas: values.gigagas ?? false,
-      threads: positiveInt('--threads', values.threads) ?? 1,
+      threads: positiveInt('--threads', values.threads) ?? availableParallelism(),
       seed: positiveInt('--seed', values.seed, true) ?? 1,
       pools: positiveInt('--pools', values.pools),
       ethereumjsMaxTxs: positiveInt('--ethereumjs-max-txs', values['ethereumjs-max-txs'], true),

@@ -107,6 +107,16 @@ export class BlockFold {
     this.receipts.push(receipt);
   }
 
+  /** Drops the receipts from transaction `i` on (the parallel executor folds ahead speculatively). */
+  truncate(i: number): void {
+    if (i >= this.receipts.length) return;
+    this.receipts.length = i;
+    this.gasUsed = i === 0 ? 0n : this.receipts[i - 1].cumulativeGasUsed;
+    let blob = 0n;
+    for (const r of this.receipts) blob += r.blobGasUsed;
+    this.blobGasUsed = blob;
+  }
+
   finish(): BlockResult {
     return { receipts: this.receipts, gasUsed: this.gasUsed, blobGasUsed: this.blobGasUsed, changes: this.changes };
   }

@@ -132,3 +132,41 @@ test('an invalid program fails the block at its index, with the prefix committed
     assert.deepStrictEqual([...state.accounts()].sort(), [...seqState.accounts()].sort(), `threads ${t}`);
   }
 });
+
+test('adaptive: a block that is one dependency chain is given up early and run sequentially, with the same result', async () => {
+  const ex = await ParallelExecutor.create({ threads: 2, runnerModule, runner: applyTransaction });
+  try {
+    const base = new MemoryState();
+    base.setAccount(MOCK_CONTRACT, { nonce: 1n });
+    base.setStorage(MOCK_CONTRACT, 0n, 5n);
+    const seqState = base.clone();
+    const state = base.clone();
+    const nonces = new Map<bigint, bigint>();
+    // Every program reads slot 0 and writes it back: each transaction needs the one before.
+    const rng = new Rng(4242);
+    const chain: Block = { txs: [], senders: [] };
+    for (let i = 0; i < 400; i++) {
+      const sender = 0x5e000n + BigInt(i);
+      const nonce = nonces.get(sender) ?? 0n;
+      nonces.set(sender, nonce + 1n);
+      chain.txs.push(tx(nonce, [1, 0, 0, 0, 3, 0, 2 + rng.int(3), 0, 2, 0, rng.int(200), 0]));
+      chain.senders.push(sender);
+    }
+    const expected = sequential(seqState, chain);
+    const { stats, ...got } = await ex.execute(state, chain.txs, ENV, { senders: chain.senders });
+    assert.equal(stats.mode, 'sequential');
+    assert.match(stats.reason ?? '', /^contention: \d+ of the first \d+ incarnations aborted/);
+    assert.deepStrictEqual(got, expected);
+    assert.deepStrictEqual([...state.accounts()].sort(), [...seqState.accounts()].sort());
+    // The shared table stayed in step: a block without conflicts runs in parallel next.
+    const free = randomBlock(rng, 200, 256, 200, nonces);
+    const expected2 = sequential(seqState, free);
+    const r2 = await ex.execute(state, free.txs, ENV, { senders: free.senders });
+    const { stats: s2, ...got2 } = r2;
+    assert.equal(s2.mode, 'parallel', s2.reason);
+    assert.deepStrictEqual(got2, expected2);
+    assert.deepStrictEqual([...state.accounts()].sort(), [...seqState.accounts()].sort());
+  } finally {
+    await ex.close();
+  }
+});

@@ -43,13 +43,10 @@ export interface AccountRead {
   inBlock: boolean;
   /** The account's slot in the location table (-1 where nobody needs it). */
   loc: number;
-  /** Storage slot -> its table slot, for the reads of this incarnation (saves a probe when it writes them). */
-  slotLocs: Map<bigint, number> | undefined;
 }
 
 export const ABSENT: AccountRead = {
   state: undefined, codeSrc: CODE_EMPTY, codeOff: 0, codeLen: 0, codeSet: false, deletedInBlock: false, wipeTx: -1, inBlock: false, loc: -1,
-  slotLocs: undefined,
 };
 
 /** EIP-161: no code, nonce 0, balance 0. */
@@ -84,7 +81,7 @@ export function applyFee(r: AccountRead, tx: number, fee: bigint): AccountRead {
   if (before === undefined) {
     return {
       state: after, codeSrc: CODE_EMPTY, codeOff: 0, codeLen: 0, codeSet: r.deletedInBlock, deletedInBlock: false, wipeTx: r.wipeTx, inBlock: true,
-      loc: r.loc, slotLocs: undefined,
+      loc: r.loc,
     };
   }
   return { ...r, state: after, inBlock: true };

@@ -2,7 +2,7 @@
  * The block's combined StateChanges, read from the multi-version memory's
  * final versions instead of folding every transaction's changes: nothing is
  * encoded by the workers, and the main thread decodes each written
- * location once — mostly while the workers are still running (`step`,
+ * location once — mostly while the block runs (`step`, between its tasks;
  * speculative: a location whose latest version changes is decoded again at
  * `finish`, which only compares entry offsets for the rest).
  *
@@ -25,36 +25,51 @@ import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { KECCAK_EMPTY } from '../../primitives/keccak.js';
 import type { AccountChange, StateChanges, StateReader } from '../../state/types.js';
 import { ABSENT, applyFees, type AccountRead } from './coinbase.js';
-import { KEY_WORDS, KIND_ACCOUNT, KIND_STORAGE, KeyScratch, keyAddress, keyKind } from './keys.js';
-import { CODE_MV, CODE_PRESTATE, F_ABSENT, F_CODESET, F_ESTIMATE, type MVMemory } from './mv-memory.js';
+import { KEY_WORDS, KIND_ACCOUNT, KIND_STORAGE, KeyScratch, keyKind } from './keys.js';
+import { CODE_MV, CODE_PRESTATE, F_ABSENT, F_CODESET, F_ESTIMATE, LIST_CHUNK, type MVMemory } from './mv-memory.js';
 import type { LocationTable } from './table.js';
 import { readU256 } from './words.js';
 
 /** One account's written locations (list positions). */
-interface Touched {
-  address: bigint;
-  /** Key words 0..4, to recognise the address without building a bigint. */
-  w: Uint32Array;
-  account: number;
-  slots: number[];
+class Touched {
+  account = NONE;
+  readonly slots: number[] = [];
+  /** The next account in the same hash chain. */
+  next: Touched | undefined = undefined;
+  /**
+   * The account's change, kept up to date while its locations are decoded
+   * (`track`), so that `finish` rarely builds it; `stale`: it cannot be
+   * kept that way (a wipe, a deletion, new code, a write undone): rebuild.
+   */
+  change: AccountChange | undefined = undefined;
+  stale = false;
+  constructor(
+    readonly address: bigint,
+    /** Offset in the keys array of a key of this account (words 0..4: the address). */
+    readonly base: number,
+  ) {}
 }
 
 const NONE = -1;
 
 export class ChangeCollector {
+  private readonly keys: Uint32Array;
   private readonly keys64: BigUint64Array;
-  /** Positions of the MV written list looked at so far, and the holes met (maybe published later). */
+  /** Positions of the MV written list reserved so far, and the [from, to) ranges of them not yet filled. */
   private scanned = 0;
-  private readonly skipped: number[] = [];
+  private readonly open: number[] = [];
+  /** Per registered location (in registration order): its table slot and kind, and the entry decoded (NONE: none). */
   private readonly locs: number[] = [];
   private readonly kinds: number[] = [];
-  /** Entry offset decoded per position (NONE: not yet). */
   private readonly seen: number[] = [];
   /** Decoded value per position: a slot's value, or an account. */
   private readonly values: (bigint | AccountRead | undefined)[] = [];
   private readonly slotKeys: bigint[] = [];
-  /** Accounts by a hash of their key words (collisions resolved by comparing words). */
-  private readonly byHash = new Map<number, Touched[]>();
+  private readonly owners: Touched[] = [];
+  /** Per position: decoded while the block ran (then `finish` re-reads it only if it was written again). */
+  private readonly fresh: boolean[] = [];
+  /** Accounts by a hash of their address words, chained through `next`. */
+  private readonly byHash = new Map<number, Touched>();
   private readonly touched: Touched[] = [];
   private coinbaseLoc = -1;
 
@@ -64,47 +79,61 @@ export class ChangeCollector {
     private readonly pre: StateReader,
     private readonly coinbase: bigint,
   ) {
+    this.keys = mv.keys;
     this.keys64 = new BigUint64Array(mv.keys.buffer);
   }
 
   /**
    * Registers and decodes up to `budget` locations written since the last
-   * call (safe while workers run: entries are immutable; a location written
-   * again later is decoded again at `finish`, which only compares entry
-   * offsets for the rest). Each is looked at once here: rescanning them all
-   * would also pull cache lines away from the workers writing them.
-   * Returns whether it did any work.
+   * call (safe while workers run: entries are immutable): which account each
+   * belongs to, a slot's key, and its latest version. This is work taken out
+   * of the block's tail: `finish` then decodes again only the locations
+   * whose latest version changed since. Returns whether it did any work.
    */
   step(budget: number): boolean {
+    const mv = this.mv;
+    const count = mv.locationCount();
+    // Positions are reserved LIST_CHUNK at a time by each thread and filled in order:
+    // the unfilled part of a chunk is a suffix, looked at again next time.
+    const open = this.open;
+    for (; this.scanned < count; this.scanned += LIST_CHUNK) open.push(this.scanned, Math.min(count, this.scanned + LIST_CHUNK));
     let work = 0;
-    const count = this.mv.locationCount();
-    while (this.scanned < count && work < budget) {
-      const loc = this.mv.listed(this.scanned);
-      // A hole, or not published yet: look again at the end.
-      if (loc < 0) this.skipped.push(this.scanned);
-      else {
+    let k = 0;
+    for (let r = 0; r < open.length; r += 2) {
+      let p = open[r];
+      const end = open[r + 1];
+      for (; p < end && work < budget; p++, work++) {
+        const loc = mv.listed(p);
+        if (loc < 0) break;
         this.register(loc);
-        this.refresh(this.locs.length - 1, -1);
+        const q = this.locs.length - 1;
+        if (this.refresh(q, -1)) {
+          this.fresh[q] = true;
+          this.track(q);
+        }
       }
-      this.scanned++;
-      work++;
+      if (p < end) {
+        open[k++] = p;
+        open[k++] = end;
+      }
     }
+    open.length = k;
     return work > 0;
   }
 
   /** The combined changes of transactions [0, upTo) once all workers have stopped; `n` = block size. */
   finish(upTo: number, n: number): StateChanges {
     const count = this.mv.locationCount();
-    for (const p of this.skipped) {
-      const loc = this.mv.listed(p);
-      if (loc >= 0) this.register(loc);
+    for (; this.scanned < count; this.scanned += LIST_CHUNK) this.open.push(this.scanned, Math.min(count, this.scanned + LIST_CHUNK));
+    // Positions still empty now are holes (chunks not filled up).
+    for (let r = 0; r < this.open.length; r += 2) {
+      for (let p = this.open[r]; p < this.open[r + 1]; p++) {
+        const loc = this.mv.listed(p);
+        if (loc >= 0) this.register(loc);
+      }
     }
-    for (; this.scanned < count; this.scanned++) {
-      const loc = this.mv.listed(this.scanned);
-      if (loc >= 0) this.register(loc);
-    }
-    const below = upTo < n ? upTo : -1;
-    for (let p = 0; p < this.locs.length; p++) this.refresh(p, below);
+    this.open.length = 0;
+    this.refreshAll(upTo, n);
     // The coinbase may have lazy fees and no written location: make sure it is looked at.
     const s = new KeyScratch();
     s.setAccount(KIND_ACCOUNT, this.coinbase);
@@ -118,45 +147,115 @@ export class ChangeCollector {
     return changes;
   }
 
+  /**
+   * Brings every position to its final version: those not decoded during
+   * the block, and those written again (or unlinked) since, from the
+   * multi-version memory's rewritten list. Only for a prefix of the block,
+   * or when that list overflowed, is every position looked at (each a load
+   * of a line the workers wrote: a cache miss on another core).
+   */
+  private refreshAll(upTo: number, n: number): void {
+    const mv = this.mv;
+    const count = this.locs.length;
+    if (upTo < n || mv.rewritesOverflowed()) {
+      const below = upTo < n ? upTo : -1;
+      for (let p = 0; p < count; p++) if (this.refresh(p, below)) this.track(p);
+      return;
+    }
+    for (let p = 0; p < count; p++) if (this.fresh[p] !== true && this.refresh(p, -1)) this.track(p);
+    const rewrites = mv.rewriteCount();
+    if (rewrites === 0) return;
+    const position = new Map<number, number>();
+    for (let p = 0; p < count; p++) position.set(this.locs[p], p);
+    for (let r = 0; r < rewrites; r++) {
+      const loc = mv.rewritten(r);
+      if (loc < 0) continue;
+      const p = position.get(loc);
+      if (p !== undefined && this.refresh(p, -1)) this.track(p);
+    }
+  }
+
   private register(loc: number): void {
     const p = this.locs.length;
-    const kind = keyKind(this.mv.keys, loc * KEY_WORDS);
+    const b = loc * KEY_WORDS;
+    const kind = keyKind(this.keys, b);
     this.locs.push(loc);
     this.kinds.push(kind);
     this.seen.push(NONE);
     this.values.push(undefined);
-    this.slotKeys.push(0n);
-    if (kind !== KIND_ACCOUNT && kind !== KIND_STORAGE) return;
     const t = this.owner(loc);
-    if (kind === KIND_ACCOUNT) t.account = p;
-    else {
+    this.owners.push(t);
+    this.fresh.push(false);
+    if (kind === KIND_STORAGE) {
+      this.slotKeys.push(readU256(this.keys64, this.keys, (b >> 1) + 3));
       t.slots.push(p);
-      this.slotKeys[p] = readU256(this.keys64, this.mv.keys, loc * (KEY_WORDS / 2) + 3);
+    } else {
+      this.slotKeys.push(0n);
+      if (kind === KIND_ACCOUNT) t.account = p;
     }
   }
 
+  /**
+   * Position `p` was just (re)decoded: carries its value into its account's
+   * change, or marks the change for a rebuild where a plain update would be
+   * wrong (see Touched).
+   */
+  private track(p: number): void {
+    const t = this.owners[p];
+    if (t.stale || t.address === this.coinbase) return;
+    const kind = this.kinds[p];
+    if (kind !== KIND_ACCOUNT && kind !== KIND_STORAGE) return;
+    const value = this.values[p];
+    if (value === undefined) {
+      t.stale = true; // a write undone by a later incarnation
+      return;
+    }
+    if (kind === KIND_ACCOUNT) {
+      const read = value as AccountRead;
+      if (read.state === undefined || read.wipeTx !== -1 || read.codeSet) {
+        t.stale = true;
+        return;
+      }
+      const change = (t.change ??= emptyChange());
+      change.nonce = read.state.nonce;
+      change.balance = read.state.balance;
+      return;
+    }
+    let change = t.change;
+    if (change === undefined) {
+      // Nonce and balance as of the account's own write if decoded, else the pre-state.
+      change = t.change = emptyChange();
+      const acct = t.account === NONE ? undefined : (this.values[t.account] as AccountRead | undefined);
+      const state = acct?.state ?? this.pre.getAccount(t.address);
+      change.nonce = state?.nonce ?? 0n;
+      change.balance = state?.balance ?? 0n;
+    }
+    change.storage.set(this.slotKeys[p], value as bigint);
+  }
+
   private owner(loc: number): Touched {
-    const k = this.mv.keys;
+    const k = this.keys;
     const b = loc * KEY_WORDS;
     const h = (k[b] ^ Math.imul(k[b + 1], 0x9e3779b1) ^ Math.imul(k[b + 4], 0x85ebca6b)) | 0;
-    let bucket = this.byHash.get(h);
-    if (bucket === undefined) {
-      bucket = [];
-      this.byHash.set(h, bucket);
+    const first = this.byHash.get(h);
+    for (let t = first; t !== undefined; t = t.next) {
+      const o = t.base;
+      if (k[o] === k[b] && k[o + 1] === k[b + 1] && k[o + 2] === k[b + 2] && k[o + 3] === k[b + 3] && k[o + 4] === k[b + 4]) return t;
     }
-    for (const t of bucket) {
-      const w = t.w;
-      if (w[0] === k[b] && w[1] === k[b + 1] && w[2] === k[b + 2] && w[3] === k[b + 3] && w[4] === k[b + 4]) return t;
-    }
-    const t: Touched = { address: keyAddress(k, b), w: k.slice(b, b + 5), account: NONE, slots: [] };
-    bucket.push(t);
+    // The address from two 64-bit words and a 32-bit one (b is even: 64-bit aligned).
+    const w = this.keys64;
+    const address = (BigInt(k[b + 4]) << 128n) | (w[(b >> 1) + 1] << 64n) | w[b >> 1];
+    const t = new Touched(address, b);
+    t.next = first;
+    this.byHash.set(h, t);
     this.touched.push(t);
     return t;
   }
 
   /**
    * Decodes position `p`'s version (the latest, or the highest below `below`
-   * when >= 0) if it is not the one decoded already. Returns whether it decoded.
+   * when >= 0) unless it is the one decoded already. While the block runs, a
+   * version about to be replaced (an ESTIMATE) is left for later.
    */
   private refresh(p: number, below: number): boolean {
     const mv = this.mv;
@@ -164,19 +263,16 @@ export class ChangeCollector {
     const e = below >= 0 ? mv.firstBelow(loc, below) : mv.head(loc);
     if (e === this.seen[p]) return false;
     const kind = this.kinds[p];
-    if (kind !== KIND_ACCOUNT && kind !== KIND_STORAGE) {
-      this.seen[p] = e;
-      return false;
-    }
-    if (e !== NONE && below < 0 && (mv.entryFlags(e) & F_ESTIMATE) !== 0) return false; // about to change
+    if (e !== NONE && below < 0 && (mv.entryFlags(e) & F_ESTIMATE) !== 0) return false;
     this.seen[p] = e;
-    if (e === NONE) this.values[p] = undefined;
+    if (e === NONE || (kind !== KIND_ACCOUNT && kind !== KIND_STORAGE)) this.values[p] = undefined;
     else if (kind === KIND_STORAGE) this.values[p] = readU256(mv.w64, mv.i32, e + 2);
     else this.values[p] = decodeAccount(mv, this.table, e);
     return true;
   }
 
   private accountChange(t: Touched, upTo: number, n: number): AccountChange | undefined {
+    if (!t.stale && t.change !== undefined && t.address !== this.coinbase) return t.change;
     const mv = this.mv;
     let clearTx = -1;
     let slots = 0;
@@ -244,6 +340,10 @@ export class ChangeCollector {
   }
 }
 
+function emptyChange(): AccountChange {
+  return { deleted: false, storageCleared: false, nonce: 0n, balance: 0n, storage: new Map() };
+}
+
 /** An ACCOUNT version as the block's final value (code copied out of the shared arenas). */
 export function decodeAccount(mv: MVMemory, table: LocationTable, e: number): AccountRead {
   const flags = mv.entryFlags(e);
@@ -264,6 +364,6 @@ export function decodeAccount(mv: MVMemory, table: LocationTable, e: number): Ac
   }
   return {
     state: { nonce: mv.w64[e + 2], balance: readU256(mv.w64, i32, e + 3), codeHash, code },
-    codeSrc: src, codeOff: off, codeLen: len, codeSet: (flags & F_CODESET) !== 0, deletedInBlock: false, wipeTx, inBlock: true, loc: -1, slotLocs: undefined,
+    codeSrc: src, codeOff: off, codeLen: len, codeSet: (flags & F_CODESET) !== 0, deletedInBlock: false, wipeTx, inBlock: true, loc: -1,
   };
 }

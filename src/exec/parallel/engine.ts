@@ -18,7 +18,7 @@ import { TableCommitter } from './table-commit.js';
 import { OUTCOME_ERROR, OUTCOME_INVALID, OUTCOME_OK, writeOutcome, type Outcome } from './results.js';
 import { ABORT, EXECUTED, RECOVER_DONE, RECOVER_GATE, RECOVER_IDX, Scheduler, TXS_READY } from './scheduler.js';
 import { readEnv, readTransaction, WordReader, WordWriter } from './tx-codec.js';
-import { ABORT_CAPACITY, BlockAborted, DependencyAbort, TASK_EXECUTE, TASK_NONE, TASK_VALIDATE, type Incarnation, type TaskKind, type TxIdx } from './types.js';
+import { ABORT_CAPACITY, ABORT_TIMEOUT, BlockAborted, DependencyAbort, TASK_EXECUTE, TASK_NONE, TASK_VALIDATE, type Incarnation, type TaskKind, type TxIdx } from './types.js';
 import { TxView } from './view.js';
 import { readAddress, writeAddress } from './words.js';
 
@@ -48,8 +48,8 @@ export interface BlockJob {
   block: SharedArrayBuffer;
   /** Recover senders first (else the main thread wrote them). */
   recover: boolean;
-  /** Workers taking part (for the recovery barrier). */
-  workers: number;
+  /** Threads in the Block-STM loop and the recovery barrier: the workers, plus the main thread when it takes part. */
+  executors: number;
   /** Pass deferCoinbasePayment to the runner. */
   defer: boolean;
   /** Time each execution (performance.now costs ~0.4 µs a call in a worker). */
@@ -88,6 +88,12 @@ const RECOVER_CHUNK = 8;
 /** Tries of the task counters before an idle worker sleeps. */
 const IDLE_SPINS = 32;
 
+/** What `work` stopped on: the block is done, nothing to do now (wait on the wake word), or its task budget ran out. */
+export const WORK_DONE = 0;
+export const WORK_IDLE = 1;
+export const WORK_MORE = 2;
+export type WorkState = typeof WORK_DONE | typeof WORK_IDLE | typeof WORK_MORE;
+
 export class WorkerEngine {
   private b!: SharedBuffers;
   private sched!: Scheduler;
@@ -108,8 +114,23 @@ export class WorkerEngine {
   private readonly out = new WordWriter(1024);
   private reader!: WordReader;
   private env!: BlockEnv;
-  private txs: (Transaction | undefined)[] = [];
-  private senderCache: (bigint | undefined)[] = [];
+  /** The main thread's engine runs the caller's transaction objects (nothing to decode). */
+  private local: readonly Transaction[] | undefined;
+  /**
+   * The main thread's engine keeps its outcomes as objects instead of
+   * encoding them (its collector reads them here): `localInc[tx]` is the
+   * incarnation `localOutcomes[tx]` belongs to, -1 for none.
+   */
+  localOutcomes: (Outcome | undefined)[] = [];
+  localInc = new Int32Array(0);
+  private keepOutcomes = false;
+  /** The task `work` holds between calls, and the idle tries so far. */
+  private kind: TaskKind = TASK_NONE;
+  private idle = 0;
+  /** The wake word's value when `work` last found nothing to do. */
+  wakeSeq = 0;
+  /** performance.now() past which the main thread's engine gives up a blocking wait (workers: never). */
+  deadline = Infinity;
   private job!: BlockJob;
   private stats!: WorkerStats;
 
@@ -140,6 +161,11 @@ export class WorkerEngine {
     this.txCounts = new Int32Array(b.txCounts);
   }
 
+  /** Executions and aborts so far in the block, over all threads. */
+  progress(): { executions: number; aborts: number } {
+    return this.sched.progress();
+  }
+
   /** Abandons the current block (this thread failed outside a transaction). */
   abort(reason: number): void {
     this.sched.abort(reason);
@@ -151,36 +177,69 @@ export class WorkerEngine {
 
   /** Runs this thread's part of a block; returns when the scheduler is done (or throws BlockAborted). */
   runBlock(job: BlockJob): WorkerStats {
-    this.job = job;
-    this.stats = { executions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0, knownDependencyWaits: 0, sleeps: 0, recovered: 0, busyMs: 0, waitMs: 0, commitMs: 0 };
     const t0 = performance.now();
-    this.reader = new WordReader(job.block);
-    this.reader.pos = this.reader.i32[2]; // word 1: where the environment starts
-    this.env = readEnv(this.reader);
-    this.sched.begin(job.workers);
-    this.table.begin();
-    this.mv.begin();
-    this.resultPos = this.resultEnd = 0;
-    this.view.beginBlock(this.env.coinbase);
-    this.txs = new Array(this.sched.blockSize);
-    this.senderCache = new Array(this.sched.blockSize);
+    this.beginBlock(job);
     if (job.recover && !this.recoverSenders()) {
       this.stats.busyMs = performance.now() - t0;
       return this.stats;
     }
-    this.loop();
-    const t1 = performance.now();
-    this.committer.run(job.workers, this.env.coinbase, this.sched.blockSize);
-    this.table.flushUsed();
-    this.stats.commitMs = performance.now() - t1;
+    this.work(Infinity, true);
+    this.commit();
     this.stats.busyMs = performance.now() - t0;
     return this.stats;
   }
 
-  private loop(): void {
+  /**
+   * Sets up this thread for a block. `local`: the block's transactions as
+   * objects (the main thread's engine), else decoded from the job's buffer.
+   */
+  beginBlock(job: BlockJob, local?: readonly Transaction[]): void {
+    this.job = job;
+    this.stats = { executions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0, knownDependencyWaits: 0, sleeps: 0, recovered: 0, busyMs: 0, waitMs: 0, commitMs: 0 };
+    this.reader = new WordReader(job.block);
+    this.reader.useArena();
+    this.reader.pos = this.reader.i32[2]; // word 1: where the environment starts
+    this.env = readEnv(this.reader);
+    this.sched.begin(job.executors);
+    this.table.begin();
+    this.mv.begin();
+    this.resultPos = this.resultEnd = 0;
+    this.view.beginBlock(this.env.coinbase);
+    const n = this.sched.blockSize;
+    this.local = local;
+    this.keepOutcomes = local !== undefined;
+    if (this.keepOutcomes) {
+      if (this.localInc.length < n) this.localInc = new Int32Array(Math.max(n, 2 * this.localInc.length));
+      this.localInc.fill(-1, 0, n);
+      this.localOutcomes = new Array(n);
+    }
+    this.kind = TASK_NONE;
+    this.idle = 0;
+  }
+
+  get blockStats(): WorkerStats {
+    return this.stats;
+  }
+
+  /** Takes part in folding the block into the location table (table-commit.ts); returns when no part is left to claim. */
+  commit(): void {
+    const t1 = performance.now();
+    this.committer.run(this.env.coinbase, this.sched.blockSize, this.deadline);
+    this.table.flushUsed();
+    this.stats.commitMs = performance.now() - t1;
+  }
+
+  /**
+   * The Block-STM loop (the paper's Algorithm 1): takes tasks and runs them
+   * until the scheduler is done, or `budget` tasks have run (WORK_MORE: the
+   * task in hand is kept for the next call). With nothing to do, a worker
+   * (`block`) sleeps on the wake word; the main thread's engine returns
+   * WORK_IDLE instead, to wait without blocking its event loop.
+   */
+  work(budget: number, block: boolean): WorkState {
     const sched = this.sched;
-    let kind: TaskKind = TASK_NONE;
-    let idle = 0;
+    let kind = this.kind;
+    let done = 0;
     for (;;) {
       if (kind === TASK_EXECUTE) kind = this.tryExecute(sched.taskTx, sched.taskInc);
       else if (kind === TASK_VALIDATE) kind = this.validate(sched.taskTx, sched.taskInc);
@@ -188,30 +247,53 @@ export class WorkerEngine {
         const seq = sched.wakeSeq();
         kind = sched.nextTask();
         if (kind !== TASK_NONE) {
-          idle = 0;
+          this.idle = 0;
           continue;
         }
-        if (sched.done()) return;
-        if (++idle >= IDLE_SPINS) {
-          this.stats.sleeps++;
-          const t = performance.now();
-          sched.sleep(seq);
-          this.stats.waitMs += performance.now() - t;
+        if (sched.done()) {
+          this.kind = TASK_NONE;
+          return WORK_DONE;
         }
+        if (++this.idle < IDLE_SPINS) continue;
+        this.idle = 0;
+        if (!block) {
+          this.kind = TASK_NONE;
+          this.wakeSeq = seq;
+          return WORK_IDLE;
+        }
+        this.stats.sleeps++;
+        const t = performance.now();
+        sched.sleep(seq);
+        this.stats.waitMs += performance.now() - t;
+        continue;
+      }
+      if (++done >= budget) {
+        this.kind = kind;
+        return WORK_MORE;
       }
     }
   }
 
+  /** The main thread's idle wait (after WORK_IDLE): until the wake word moves, or `ms` pass. */
+  async idleWait(ms: number): Promise<void> {
+    this.stats.sleeps++;
+    const t = performance.now();
+    await this.sched.sleepAsync(this.wakeSeq, ms);
+    this.stats.waitMs += performance.now() - t;
+    if (performance.now() > this.deadline) throw new BlockAborted(ABORT_TIMEOUT);
+  }
+
+  /**
+   * Transaction `i`, decoded afresh on each use: objects kept for the whole
+   * block would survive young-generation collections and be copied and
+   * promoted (re-executions are few, decoding is cheap).
+   */
   txAt(i: TxIdx): Transaction {
-    let tx = this.txs[i];
-    if (tx === undefined) {
-      this.waitEncoded(i);
-      const r = this.reader;
-      r.pos = r.i32[2 * (2 + i)];
-      tx = readTransaction(r);
-      this.txs[i] = tx;
-    }
-    return tx;
+    if (this.local !== undefined) return this.local[i];
+    this.waitEncoded(i);
+    const r = this.reader;
+    r.pos = r.i32[2 * (2 + i)];
+    return readTransaction(r);
   }
 
   /** The main thread encodes transactions while the workers start: wait until `i` is there. */
@@ -228,12 +310,7 @@ export class WorkerEngine {
   }
 
   private senderAt(i: TxIdx): bigint {
-    let s = this.senderCache[i];
-    if (s === undefined) {
-      s = readAddress(this.senders, 3 * i);
-      this.senderCache[i] = s;
-    }
-    return s;
+    return readAddress(this.senders, 3 * i);
   }
 
   /**
@@ -243,7 +320,7 @@ export class WorkerEngine {
    * false when some signature did not recover: the block is invalid, and the
    * main thread reports the lowest such transaction.
    */
-  private recoverSenders(): boolean {
+  recoverSenders(): boolean {
     const a = this.sched.a;
     const n = this.sched.blockSize;
     const allowHighS = this.env.fork < Fork.Homestead;
@@ -260,7 +337,7 @@ export class WorkerEngine {
         this.stats.recovered++;
       }
     }
-    if (Atomics.add(a, RECOVER_DONE, 1) + 1 === this.job.workers) {
+    if (Atomics.add(a, RECOVER_DONE, 1) + 1 === this.job.executors) {
       let failed = false;
       for (let i = 0; i < n; i++) if (this.senderErrors[i] !== 0) failed = true;
       if (!failed) fillPrevSameSender(this.senders, n, this.sched);
@@ -271,6 +348,7 @@ export class WorkerEngine {
         Atomics.wait(a, RECOVER_GATE, 0, 50);
         const reason = this.sched.abortReason();
         if (reason !== 0) throw new BlockAborted(reason);
+        if (performance.now() > this.deadline) throw new BlockAborted(ABORT_TIMEOUT);
       }
     }
     return Atomics.load(a, RECOVER_GATE) === 1;
@@ -300,7 +378,7 @@ export class WorkerEngine {
     const prev = sched.prevSameSender(tx);
     if (prev !== -1 && sched.status(prev) !== EXECUTED && sched.addDependency(tx, prev)) {
       this.stats.knownDependencyWaits++;
-      this.txCounts[2 * tx + 1] = prev;
+      if (this.job.profile) this.txCounts[2 * tx + 1] = prev;
       return TASK_NONE;
     }
     const view = this.view;
@@ -315,11 +393,13 @@ export class WorkerEngine {
         if (fault?.kind === 'evm-throw' && fault.tx === tx) throw new Error('injected fault: EVM failure');
         const r = this.run(view, t, sender, env, this.job.defer ? DEFER : undefined);
         view.writeResult(r.changes, r.coinbaseFee);
-        outcome = { kind: OUTCOME_OK, result: r };
+        // The receipt's fields only: the changes are in the multi-version memory now.
+        outcome = { kind: OUTCOME_OK, result: { status: r.status, gasUsed: r.gasUsed, logs: r.logs, contractAddress: r.contractAddress, blobGasUsed: r.blobGasUsed } };
       } catch (err) {
         if (err instanceof DependencyAbort) {
           this.stats.dependencyAborts++;
-          this.txCounts[2 * tx + 1] = err.blocking;
+          sched.noteAbort();
+          if (this.job.profile) this.txCounts[2 * tx + 1] = err.blocking;
           if (sched.addDependency(tx, err.blocking)) return TASK_NONE;
           continue; // the blocking transaction finished meanwhile: run again at once
         }
@@ -331,13 +411,16 @@ export class WorkerEngine {
       const wroteNew = this.mv.record(tx, view.ws, view.wsLen, view.rs) || (outcome.kind === OUTCOME_OK && view.newFee);
       if (view.needsSequential && outcome.kind === OUTCOME_OK) outcome = { kind: OUTCOME_ERROR, message: 'needs sequential execution (EIP-7610 storage check after in-block storage writes)' };
       this.storeOutcome(tx, inc, outcome);
+      // Per-transaction counters only when profiling: eight transactions share a cache
+      // line of txCounts, and threads running neighbours would pass it back and forth.
       if (this.job.profile) {
         const ms = performance.now() - t0;
         this.txTimes[2 * tx] = ms;
         this.txTimes[2 * tx + 1] += ms;
+        this.txCounts[2 * tx]++;
       }
-      this.txCounts[2 * tx]++;
       this.stats.executions++;
+      sched.noteExecution();
       return sched.finishExecution(tx, inc, wroteNew);
     }
   }
@@ -349,12 +432,18 @@ export class WorkerEngine {
     const aborted = !valid && this.sched.tryValidationAbort(tx, inc);
     if (aborted) {
       this.stats.validationAborts++;
+      this.sched.noteAbort();
       this.mv.convertWritesToEstimates(tx);
     }
     return this.sched.finishValidation(tx, aborted);
   }
 
   private storeOutcome(tx: TxIdx, inc: Incarnation, o: Outcome): void {
+    if (this.keepOutcomes) {
+      this.localOutcomes[tx] = o;
+      this.localInc[tx] = inc;
+      return;
+    }
     const w = this.out;
     w.pos = 0;
     writeOutcome(w, o);

@@ -15,11 +15,12 @@ import type { AccountChange, AccountState, StateChanges, StateReader } from '../
 import { TxError } from '../../tx/errors.js';
 import { recoverSender } from '../../tx/sign.js';
 import type { Transaction } from '../../tx/types.js';
+import { applyTransaction } from '../transaction.js';
 import { BlockExecutionError, BlockFold, checkGasAllowance, executeSequential, type BlockResult, type BlockState } from '../sequential.js';
 import type { BlockEnv } from '../types.js';
 import { allocateShared, defaultCapacities, type Capacities, type SharedBuffers } from './buffers.js';
 import { ChangeCollector } from './collect.js';
-import type { BlockJob, FaultInjection, WorkerStats } from './engine.js';
+import { WORK_DONE, WORK_IDLE, WorkerEngine, type BlockJob, type FaultInjection, type TxRunner, type WorkerStats } from './engine.js';
 import { FEE_END, MVMemory, PRESTATE } from './mv-memory.js';
 import { ModePolicy } from './policy.js';
 import { BlockFailure, WorkerPool } from './pool.js';
@@ -27,7 +28,7 @@ import { LocationTable, type StateSnapshot } from './table.js';
 import { OUTCOME_ERROR, OUTCOME_INVALID, OUTCOME_OK, OutcomeCollector } from './results.js';
 import { ABORT, EXECUTED, MAX_WORKERS, RECOVER_GATE, Scheduler, TXS_READY } from './scheduler.js';
 import { BlockEncoder } from './tx-codec.js';
-import { ABORT_CAPACITY, ABORT_NEEDS_SEQUENTIAL, ParallelExecutionError } from './types.js';
+import { ABORT_CAPACITY, ABORT_CONTENTION, ABORT_NEEDS_SEQUENTIAL, ABORT_WORKER_FAILED, BlockAborted, ParallelExecutionError } from './types.js';
 import { writeAddress } from './words.js';
 
 export interface ParallelExecutorOptions {
@@ -51,8 +52,15 @@ export interface ParallelExecutorOptions {
   adaptive?: boolean;
   /** Module (URL) exporting `applyTransaction` for the workers to run instead of the EVM's (tests). */
   runnerModule?: string;
-  /** Runs transactions on the main thread (sequential path); default: the EVM's applyTransaction. */
+  /** Runs transactions on the main thread (its share of a parallel block, and the sequential path); default: the EVM's applyTransaction. */
   runner?: (state: StateReader, tx: Transaction, sender: bigint, env: BlockEnv) => import('../types.js').TxResult;
+  /**
+   * The calling thread is one of the `threads` (default true): it runs the
+   * Block-STM loop beside `threads - 1` workers, so `threads` is the number
+   * of busy threads, and folds results between its tasks. With false it
+   * only coordinates (`threads` workers), as with fault injection.
+   */
+  mainExecutes?: boolean;
 }
 
 export interface ExecuteOptions {
@@ -89,6 +97,9 @@ export interface ParallelRunStats {
   prepareMs: number;
   parallelMs: number;
   foldMs: number;
+  /** Of foldMs: building the block's StateChanges, and applying them to the caller's state. */
+  changesMs: number;
+  applyMs: number;
   totalMs: number;
 }
 
@@ -114,11 +125,30 @@ type ExecState = BlockState & StateSnapshot;
 const MAX_GROWTH = 3;
 /** Sequential blocks whose changes are kept for the table; past this, it is rebuilt. */
 const MAX_PENDING = 64;
+/**
+ * New locations (absent accounts, zero slots) the table is built with room
+ * for per transaction of a block, and must have room for before one starts;
+ * a block that inserts more aborts and is retried with twice the room. A
+ * bigger table costs cache and TLB misses on every probe: 64 per
+ * transaction made raw-transfers' table 45 MB.
+ */
+const TABLE_SPARE_PER_TX = 16;
+const TABLE_ROOM_PER_TX = 8;
 /** Transactions encoded before the workers are told to start, then per chunk. */
 const ENCODE_FIRST = 8;
 const ENCODE_CHUNK = 32;
 /** Locations the main thread decodes per turn while the workers run. */
 const COLLECT_BUDGET = 256;
+
+/** Tasks the main thread runs between looks at the results. */
+const MAIN_TASKS_PER_TURN = 4;
+/** Locations it decodes per look. */
+const MAIN_COLLECT_BUDGET = 16;
+/** Incarnations before a block may be given up for contention, and the share of aborts that does it (see checkContention). */
+const CONTENTION_MIN_EXECUTIONS = 32;
+const CONTENTION_ABORT_SHARE = 0.3;
+/** Its idle wait before looking again (it is woken as soon as a task may exist). */
+const IDLE_WAIT_MS = 20;
 
 const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -142,11 +172,28 @@ export class ParallelExecutor {
   private readonly pending: StateChanges[] = [];
   /** sender -> its latest transaction so far in the block (known dependencies). */
   private readonly lastOfSender = new Map<bigint, number>();
+  /** Whether the calling thread runs Block-STM tasks itself (see the option). */
+  private readonly mainExecutes: boolean;
+  /** The calling thread's engine (created with the buffers, replaced when they are). */
+  private mainEngine: WorkerEngine | undefined;
+  /** A transaction's status word (one function for the executor's life: see `lastCollectors`). */
+  private readonly statusWord = (tx: number): number => Atomics.load(this.sched.a, this.sched.statusIndex(tx));
+  /**
+   * The last block's collectors, kept until the next block: optimized code
+   * embeds the hidden classes (and call targets) of the objects it handled
+   * weakly, and a full garbage collection between blocks that finds none of
+   * them alive deoptimizes it (V8's "weak objects" deopt). Measured: every
+   * block after a forced collection ran its fold partly unoptimized.
+   */
+  private lastCollectors: unknown;
 
   private constructor(private readonly options: ParallelExecutorOptions) {
     this.threads = Math.min(MAX_WORKERS, Math.max(1, options.threads ?? availableParallelism()));
+    this.mainExecutes = options.mainExecutes !== false;
     this.caps = defaultCapacities(256);
-    this.pool = new WorkerPool({ threads: this.threads, runnerModule: options.runnerModule, memoryLimitMb: options.workerMemoryLimitMb }, (reason) =>
+    // The calling thread is one of the threads when it takes part; a fault test needs a worker, though.
+    const workers = this.mainExecutes ? Math.max(1, this.threads) - 1 : this.threads;
+    this.pool = new WorkerPool({ threads: workers, runnerModule: options.runnerModule, memoryLimitMb: options.workerMemoryLimitMb }, (reason) =>
       this.sched.abort(reason),
     );
   }
@@ -164,6 +211,16 @@ export class ParallelExecutor {
     this.buffers = allocateShared(this.caps, this.table.buffers, ++this.version);
     this.sched = new Scheduler(this.buffers.sched, this.buffers.txCapacity);
     this.mv = new MVMemory(this.buffers.mv, this.table, this.sched.a, ABORT);
+    this.mainEngine?.setBuffers(this.buffers);
+  }
+
+  /** The calling thread's engine; its index follows the workers' (its "holds a task" flag). */
+  private engine(): WorkerEngine {
+    if (this.mainEngine === undefined) {
+      const runner: TxRunner = this.options.runner ?? applyTransaction;
+      this.mainEngine = new WorkerEngine(this.buffers, runner, recoverSender, this.pool.threads);
+    }
+    return this.mainEngine;
   }
 
   async close(): Promise<void> {
@@ -200,6 +257,12 @@ export class ParallelExecutor {
         return r;
       } catch (err) {
         if (!(err instanceof BlockFailure)) throw err;
+        if (err.reason === ABORT_CONTENTION) {
+          // Given up before anything was committed: the table is still in step.
+          const r = this.sequential(state, txs, env, opts, t0, this.contention);
+          this.policy.record('sequential', r.stats.totalMs, r.gasUsed);
+          return r;
+        }
         // The workers may have committed part of the block into the table.
         this.tableState = undefined;
         if (err.reason === ABORT_CAPACITY && attempt < MAX_GROWTH) {
@@ -220,10 +283,11 @@ export class ParallelExecutor {
    */
   loadPreState(state: ExecState): void {
     this.pending.length = 0;
-    this.table = LocationTable.fromState(state, 64 * this.caps.txs * this.scale);
+    this.table = LocationTable.fromState(state, TABLE_SPARE_PER_TX * this.caps.txs * this.scale);
     this.tableState = state;
     this.buffers = { ...this.buffers, table: this.table.buffers, version: ++this.version };
     this.mv = new MVMemory(this.buffers.mv, this.table, this.sched.a, ABORT);
+    this.mainEngine?.setBuffers(this.buffers);
   }
 
   /**
@@ -266,7 +330,7 @@ export class ParallelExecutor {
     const stats: ParallelRunStats = {
       mode: 'sequential', reason, threads: 1, txs: txs.length, executions: txs.length, reexecutions: 0, validations: 0,
       validationAborts: 0, dependencyAborts: 0, knownDependencyWaits: 0, sleeps: 0, workerBusyMs: 0, workerWaitMs: 0, locations: 0, prepareMs: 0, parallelMs: totalMs,
-      foldMs: 0, totalMs,
+      foldMs: 0, changesMs: 0, applyMs: 0, totalMs,
     };
     return { ...result, stats };
   }
@@ -274,7 +338,7 @@ export class ParallelExecutor {
   private prepare(state: ExecState, n: number): void {
     let grown = false;
     if (this.tableState === state && this.pending.length > 0) this.catchUp();
-    if (this.tableState !== state || this.table.stale || !this.table.hasRoom(32 * n * this.scale)) this.loadPreState(state);
+    if (this.tableState !== state || this.table.stale || !this.table.hasRoom(TABLE_ROOM_PER_TX * n * this.scale)) this.loadPreState(state);
     const want = defaultCapacities(n, this.scale);
     if (want.txs > this.caps.txs || want.mv.locations > this.caps.mv.locations || want.mv.entryWords > this.caps.mv.entryWords || want.resultWords > this.caps.resultWords) {
       this.caps = want;
@@ -293,17 +357,20 @@ export class ParallelExecutor {
   }
 
   /** Resets the shared per-block state (no worker running). */
-  private resetBlock(n: number): void {
+  private resetBlock(n: number, profile: boolean): void {
     const b = this.buffers;
     this.sched.reset(n);
     this.mv.resetBlock();
     this.mv.resetSets(n);
     new Int32Array(b.resultsCtl)[0] = 0;
-    new Float64Array(b.txTimes).fill(0, 0, 2 * n);
-    const counts = new Int32Array(b.txCounts);
-    for (let i = 0; i < n; i++) {
-      counts[2 * i] = 0;
-      counts[2 * i + 1] = -1;
+    if (profile) {
+      // Written only when profiling (engine.ts).
+      new Float64Array(b.txTimes).fill(0, 0, 2 * n);
+      const counts = new Int32Array(b.txCounts);
+      for (let i = 0; i < n; i++) {
+        counts[2 * i] = 0;
+        counts[2 * i + 1] = -1;
+      }
     }
     new Int32Array(b.senderErrors).fill(0, 0, n);
     this.lastOfSender.clear();
@@ -331,52 +398,90 @@ export class ParallelExecutor {
   }
 
   /**
-   * One block on the workers. The main thread does not wait idle: it posts
-   * the job, encodes the transactions in chunks (workers start on the first
-   * ones), then decodes outcomes and changed locations as they appear,
-   * sleeping 1 ms whenever it has caught up. At the end it only re-decodes
-   * what changed since, folds receipts in order and commits.
+   * One block on the workers and, unless it only coordinates, the calling
+   * thread. The main thread posts the job after encoding the first
+   * transactions, encodes the rest (the workers start meanwhile), then runs
+   * Block-STM tasks itself, decoding outcomes and changed locations between
+   * them; it waits on the wake word (without blocking its event loop) when
+   * it has nothing to do. At the end it re-decodes only what changed, folds
+   * receipts in order and commits to the caller's state while the workers
+   * fold the block into the shared table.
    */
   private async parallel(state: ExecState, txs: readonly Transaction[], env: BlockEnv, opts: ExecuteOptions, t0: number): Promise<ParallelBlockResult> {
     const n = txs.length;
     await this.pool.ensureStarted(this.buffers);
     this.prepare(state, n);
     const b = this.buffers;
-    this.resetBlock(n);
-    const block = this.encoder.start(txs, env, opts.senders === undefined);
-    const ready = this.sched.a;
+    this.resetBlock(n, opts.profile === true);
+    const workers = this.pool.threads;
+    // Without workers, nobody decodes the transactions: only the environment is written.
+    const block = this.encoder.start(txs, env, opts.senders === undefined, workers > 0);
+    const main = this.mainExecutes && opts.fault === undefined ? this.engine() : undefined;
+    if (main === undefined && workers === 0) throw new ParallelExecutionError('a block needs a worker when the main thread does not execute');
     this.feed(ENCODE_FIRST, opts.senders);
     const recover = opts.senders === undefined;
+    const timeout = this.options.blockTimeoutMs ?? 120_000;
     const job: BlockJob = {
-      seq: ++this.seq, block, recover, workers: this.threads, defer: env.fork >= Fork.SpuriousDragon, profile: opts.profile === true,
-      fault: opts.fault,
+      seq: ++this.seq, block, recover, executors: workers + (main === undefined ? 0 : 1),
+      defer: env.fork >= Fork.SpuriousDragon, profile: opts.profile === true, fault: opts.fault,
     };
     const t1 = performance.now();
-    let settled = false;
-    const running = this.pool.runBlock(job, b, this.options.blockTimeoutMs ?? 120_000);
+    let settled = workers === 0;
+    const running = workers === 0 ? Promise.resolve([]) : this.pool.runBlock(job, b, timeout);
     const stopped = running.then(
       () => (settled = true),
       () => (settled = true),
     );
     while (!this.encoder.done) this.feed(this.encoder.encoded + ENCODE_CHUNK, opts.senders);
     const sched = this.sched;
-    const executed = (tx: number) => Atomics.load(ready, sched.statusIndex(tx));
-    const outcomes = new OutcomeCollector(b.results, b.resultIndex, n, executed, EXECUTED);
+    const outcomes = new OutcomeCollector(b.results, b.resultIndex, n, this.statusWord, EXECUTED, main);
     const changes = new ChangeCollector(this.mv, this.table, state, env.coinbase);
-    while (!settled && !process.env.ML_NOPOLL) {
-      const busy = changes.step(COLLECT_BUDGET) || outcomes.step();
-      await (busy ? immediate() : Promise.race([stopped, delay(1)]));
+    const receipts = new ReceiptFold(txs, env, outcomes);
+    this.lastCollectors = [outcomes, changes, receipts];
+    let mainStats: WorkerStats | undefined;
+    try {
+      if (main !== undefined) {
+        main.deadline = t1 + timeout;
+        main.beginBlock(job, txs);
+        const bail = !opts.forceParallel && this.options.adaptive !== false;
+        mainStats = await this.runMain(main, job, outcomes, changes, receipts, bail);
+      } else {
+        while (!settled && !process.env.ML_NOPOLL) {
+          const busy = changes.step(COLLECT_BUDGET) || outcomes.step();
+          await (busy ? immediate() : Promise.race([stopped, delay(1)]));
+        }
+        await running; // a worker's failure fails the block
+      }
+    } catch (err) {
+      // The main thread's loop stopped: make the workers stop too, and report the root cause.
+      this.sched.abort(err instanceof BlockAborted ? err.reason : ABORT_WORKER_FAILED);
+      await stopped;
+      await running; // rejects with the workers' failure, if any
+      if (err instanceof BlockAborted) throw new BlockFailure(`block aborted (reason ${err.reason})`, err.reason);
+      throw new BlockFailure(`the main thread failed: ${describe(err)}`, ABORT_WORKER_FAILED);
+    }
+    const t2 = performance.now();
+    if (recover && Atomics.load(sched.a, RECOVER_GATE) === 2) {
+      await running;
+      throw firstRecoveryError(txs, env, new Int32Array(b.senderErrors));
+    }
+    let result: BlockResult;
+    try {
+      result = this.fold(state, txs, env, outcomes, changes, receipts);
+    } finally {
+      // The workers fold the block into the table meanwhile: wait for them either way.
+      await this.finishCommit(main, running);
     }
     const workerStats = await running;
-    const t2 = performance.now();
-    if (recover && Atomics.load(ready, RECOVER_GATE) === 2) throw firstRecoveryError(txs, env, new Int32Array(b.senderErrors));
-    const result = this.fold(state, txs, env, outcomes, changes);
     const t3 = performance.now();
-    const stats = sumStats(workerStats, n, this.threads);
+    if (process.env.ML_DEBUG) console.error([...workerStats, mainStats].map((w) => w === undefined ? '-' : `ex ${w.executions} val ${w.validations} busy ${w.busyMs.toFixed(2)} wait ${w.waitMs.toFixed(2)} commit ${w.commitMs.toFixed(2)} sleeps ${w.sleeps}`).join(' | '), `par ${(t2 - t1).toFixed(2)} fold ${(t3 - t2).toFixed(2)}`);
+    const stats = sumStats(mainStats === undefined ? workerStats : [...workerStats, mainStats], n, job.executors);
     stats.locations = this.mv.locationCount();
     stats.prepareMs = t1 - t0;
     stats.parallelMs = t2 - t1;
     stats.foldMs = t3 - t2;
+    stats.changesMs = this.changesMs;
+    stats.applyMs = this.applyMs;
     stats.totalMs = t3 - t0;
     const out: ParallelBlockResult = { ...result, stats };
     if (opts.profile) out.profile = this.profile(n);
@@ -384,14 +489,85 @@ export class ParallelExecutor {
   }
 
   /**
+   * The calling thread's share: sender recovery (with the workers), then
+   * Block-STM tasks a few at a time, decoding outcomes and written
+   * locations between turns. Throws BlockAborted when the block is abandoned.
+   */
+  private async runMain(
+    main: WorkerEngine,
+    job: BlockJob,
+    outcomes: OutcomeCollector,
+    changes: ChangeCollector,
+    receipts: ReceiptFold,
+    bail: boolean,
+  ): Promise<WorkerStats> {
+    const t0 = performance.now();
+    if (job.recover && !main.recoverSenders()) return main.blockStats;
+    for (let turn = 1; ; turn++) {
+      const state = main.work(MAIN_TASKS_PER_TURN, false);
+      if (state === WORK_DONE) break;
+      // With nothing to run, take more of the fold out of the block's tail before waiting.
+      const idle = state === WORK_IDLE;
+      if (outcomes.step() || idle) receipts.advance();
+      changes.step(idle ? COLLECT_BUDGET : MAIN_COLLECT_BUDGET);
+      if (bail && turn % 4 === 0 && job.executors > 1) this.checkContention(main);
+      if (idle) await main.idleWait(IDLE_WAIT_MS);
+    }
+    const stats = main.blockStats;
+    stats.busyMs = performance.now() - t0;
+    return stats;
+  }
+
+  /**
+   * Gives up on a block that is mostly one dependency chain: once enough
+   * incarnations ran, if most were aborted, parallel execution can only
+   * lose (every transaction waits for the one before it, and pays for the
+   * bookkeeping and a wasted execution). Nothing is committed before the
+   * end, so the block is simply redone sequentially (ABORT_CONTENTION); the
+   * cost is the few transactions run so far.
+   */
+  private checkContention(main: WorkerEngine): void {
+    const { executions, aborts } = main.progress();
+    if (executions >= CONTENTION_MIN_EXECUTIONS && aborts > CONTENTION_ABORT_SHARE * executions) {
+      this.contention = `contention: ${aborts} of the first ${executions} incarnations aborted`;
+      throw new BlockAborted(ABORT_CONTENTION);
+    }
+  }
+
+  /** The last fold's split (stats). */
+  private changesMs = 0;
+  private applyMs = 0;
+
+  /** Why the last block was given up (ABORT_CONTENTION). */
+  private contention = '';
+
+  /**
+   * After the fold: the workers have been committing the block to the table
+   * meanwhile; the main thread takes what is left (all of it when there are
+   * no workers). A commit that fails after the block succeeded leaves the
+   * table to be rebuilt; the block's result stands.
+   */
+  private async finishCommit(main: WorkerEngine | undefined, running: Promise<WorkerStats[]>): Promise<void> {
+    try {
+      main?.commit();
+      await running;
+    } catch (err) {
+      if (!(err instanceof BlockFailure) && !(err instanceof BlockAborted)) throw err;
+      this.tableState = undefined;
+    }
+  }
+
+  /**
    * Folds the winning incarnations' receipts in order and commits the
    * block's changes to `state` — up to the first invalid transaction, like
    * the sequential executor, when there is one.
    */
-  private fold(state: ExecState, txs: readonly Transaction[], env: BlockEnv, outcomes: OutcomeCollector, changes: ChangeCollector): BlockResult {
+  private fold(state: ExecState, txs: readonly Transaction[], env: BlockEnv, outcomes: OutcomeCollector, changes: ChangeCollector, receipts: ReceiptFold): BlockResult {
     const n = txs.length;
-    const fold = new BlockFold();
-    for (let i = 0; i < n; i++) {
+    const fold = receipts.fold;
+    // The receipts folded ahead stand up to the first transaction whose final incarnation is another.
+    let i = receipts.confirm();
+    for (; i < n; i++) {
       const o = outcomes.final(i);
       if (o === undefined) throw new BlockFailure(`transaction ${i} has no result for its final incarnation`, ABORT_NEEDS_SEQUENTIAL);
       let invalid: BlockExecutionError | undefined;
@@ -409,8 +585,12 @@ export class ParallelExecutor {
       if (o.kind === OUTCOME_OK) fold.addReceipt(o.result);
     }
     const result = fold.finish();
+    const t0 = performance.now();
     const all = changes.finish(n, n);
+    const t1 = performance.now();
     this.commit(state, all, true);
+    this.changesMs = t1 - t0;
+    this.applyMs = performance.now() - t1;
     return { ...result, changes: all };
   }
 
@@ -450,6 +630,52 @@ export async function executeParallel(
   } finally {
     await ex.close();
   }
+}
+
+/**
+ * Receipts folded in order while the block runs, from the outcomes decoded
+ * so far (speculative: a transaction may still run again). At the end,
+ * `confirm` keeps the prefix whose incarnations are the final ones, and the
+ * fold goes on from there: the block's tail then only folds what changed.
+ */
+class ReceiptFold {
+  readonly fold = new BlockFold();
+  /** The incarnation each folded receipt came from. */
+  private readonly inc: Int32Array;
+
+  constructor(
+    private readonly txs: readonly Transaction[],
+    private readonly env: BlockEnv,
+    private readonly outcomes: OutcomeCollector,
+  ) {
+    this.inc = new Int32Array(txs.length);
+  }
+
+  /** Folds on while the next transaction's outcome is decoded, valid and within the block's gas. */
+  advance(): void {
+    const fold = this.fold;
+    const outcomes = this.outcomes;
+    for (let i = fold.receipts.length; i < this.txs.length; i++) {
+      const o = outcomes.decoded(i);
+      if (o === undefined || o.kind !== OUTCOME_OK || this.txs[i].gasLimit > this.env.gasLimit - fold.gasUsed) return;
+      this.inc[i] = outcomes.decodedIncarnation(i);
+      fold.addReceipt(o.result);
+    }
+  }
+
+  /** Once all threads stopped: drops the receipts from the first that is not final; returns how many stand. */
+  confirm(): number {
+    const fold = this.fold;
+    const n = fold.receipts.length;
+    let i = 0;
+    while (i < n && this.outcomes.final(i) !== undefined && this.outcomes.decodedIncarnation(i) === this.inc[i]) i++;
+    fold.truncate(i);
+    return i;
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
 function recoverAll(txs: readonly Transaction[], env: BlockEnv): bigint[] {
@@ -503,7 +729,7 @@ function runWith(
 function sumStats(ws: WorkerStats[], n: number, threads: number): ParallelRunStats {
   const s: ParallelRunStats = {
     mode: 'parallel', threads, txs: n, executions: 0, reexecutions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0,
-    knownDependencyWaits: 0, sleeps: 0, workerBusyMs: 0, workerWaitMs: 0, locations: 0, prepareMs: 0, parallelMs: 0, foldMs: 0, totalMs: 0,
+    knownDependencyWaits: 0, sleeps: 0, workerBusyMs: 0, workerWaitMs: 0, locations: 0, prepareMs: 0, parallelMs: 0, foldMs: 0, changesMs: 0, applyMs: 0, totalMs: 0,
   };
   for (const w of ws) {
     s.executions += w.executions;

@@ -6,6 +6,7 @@
  *   words 0..4  the address, little-endian 32-bit words
  *   word  5     the kind (ACCOUNT, STORAGE)
  *   words 6..13 the slot, little-endian (STORAGE only)
+ * (and in the table, word 15 the slot's tag).
  * Writing a bigint into a BigUint64Array element truncates it mod 2^64 for
  * free: filling the scratch costs ~37 ns for an address and ~76 ns for a slot
  * here, against ~220 ns through `Number(x & 0xffffffffn)` per word.
@@ -17,8 +18,15 @@
 export const KIND_ACCOUNT = 1;
 /** One storage slot. */
 export const KIND_STORAGE = 2;
-/** 32-bit words of a stored key. */
-export const KEY_WORDS = 14;
+/**
+ * 32-bit words per table slot in the keys array: the key (14 words), then at
+ * TAG_WORD the slot's state tag (empty / claimed / ready). One 64-byte line:
+ * a probe that hits touches one cache line (separate tag and key arrays cost
+ * two or three misses per probe of a big table).
+ */
+export const KEY_WORDS = 16;
+/** Where in a slot's key record its state tag lives. */
+export const TAG_WORD = 15;
 
 /** Words of a key that take part in hashing and comparison for this kind. */
 export function keyWordsFor(kind: number): number {
@@ -106,7 +114,7 @@ export function storeKey(keys: Uint32Array, base: number, s: KeyScratch): void {
   const w = s.w32;
   const n = keyWordsFor(s.kind);
   for (let i = 0; i < n; i++) keys[base + i] = w[i];
-  for (let i = n; i < KEY_WORDS; i++) keys[base + i] = 0;
+  for (let i = n; i < 14; i++) keys[base + i] = 0;
 }
 
 /** The kind stored in a key. */

@@ -37,7 +37,7 @@
  */
 import { lock, unlock } from './sync.js';
 import { readU256, writeU256 } from './words.js';
-import { EPOCH, type LocationTable } from './table.js';
+import { EPOCH, MV_EPOCH, MV_HEAD, MV_LOCK, MV_WORDS, type LocationTable } from './table.js';
 import { ABORT_CAPACITY, BlockAborted, DependencyAbort, type Incarnation, type TxIdx } from './types.js';
 
 /** Entry flags. */
@@ -83,6 +83,9 @@ const ENTRY_CURSOR = 16;
 const RS_CURSOR = 32;
 const WS_CURSOR = 48;
 const CODE_CURSOR = 64;
+/** Entries in the rewritten list, and whether it overflowed. */
+const REWRITE_COUNT = 80;
+const REWRITE_OVERFLOW = 81;
 
 /**
  * Threads take arena space in chunks and bump a private cursor inside
@@ -92,7 +95,7 @@ const CODE_CURSOR = 64;
 const ENTRY_CHUNK = 2048;
 const SET_CHUNK = 4096;
 /** Written-list positions a thread reserves at a time (unused ones stay holes, read as -1). */
-const LIST_CHUNK = 32;
+export const LIST_CHUNK = 32;
 /** Per-transaction words of `sets`: one cache line (neighbours are run by different threads). */
 const SET_WORDS = 16;
 
@@ -123,19 +126,26 @@ export interface MVBuffers {
   code: SharedArrayBuffer;
   /** The block's location ids in insertion order (LOC_COUNT of them). */
   list: SharedArrayBuffer;
+  /**
+   * Locations written again (or unlinked) after their first write in the
+   * block, as they happen; duplicates possible. The main thread's
+   * collector re-reads only these at the end (collect.ts).
+   */
+  rewrites: SharedArrayBuffer;
 }
 
 export function allocateMV(caps: MVCapacities): MVBuffers {
   const sab = (bytes: number) => new SharedArrayBuffer(bytes);
   return {
     caps,
-    ctl: sab(4 * 80),
+    ctl: sab(4 * 96),
     entries: sab(8 * caps.entryWords),
     reads: sab(4 * caps.readWords),
     writes: sab(4 * caps.writeWords),
     sets: sab(4 * SET_WORDS * caps.txs),
     code: sab(caps.codeBytes),
     list: sab(4 * caps.locations),
+    rewrites: sab(4 * caps.locations),
   };
 }
 
@@ -143,9 +153,8 @@ export class MVMemory {
   readonly caps: MVCapacities;
   private readonly ctl: Int32Array;
   readonly keys: Uint32Array;
-  private readonly heads: Int32Array;
-  private readonly headEpochs: Int32Array;
-  private readonly locks: Int32Array;
+  /** The table's per-slot MV words (MV_WORDS each: head, epoch, lock). */
+  private readonly mvw: Int32Array;
   private readonly tableCtl: Int32Array;
   readonly w64: BigUint64Array;
   readonly i32: Int32Array;
@@ -157,6 +166,7 @@ export class MVMemory {
   readonly code: Uint8Array;
   /** Written locations in order of first write; an entry is 0 until published, so readers take id + 1. */
   private readonly list: Int32Array;
+  private readonly rewrites: Int32Array;
   private epoch = 0;
   /** Per-thread marks for diffing write sets; stamp value = `stampSeq`. */
   private stamps: Int32Array;
@@ -184,9 +194,7 @@ export class MVMemory {
     this.caps = b.caps;
     this.ctl = new Int32Array(b.ctl);
     this.keys = table.keys;
-    this.heads = table.heads;
-    this.headEpochs = table.headEpochs;
-    this.locks = table.locks;
+    this.mvw = table.mvw;
     this.tableCtl = table.ctl;
     this.w64 = new BigUint64Array(b.entries);
     this.i32 = new Int32Array(b.entries);
@@ -197,6 +205,7 @@ export class MVMemory {
     this.sets64 = new BigUint64Array(b.sets);
     this.code = new Uint8Array(b.code);
     this.list = new Int32Array(b.list);
+    this.rewrites = new Int32Array(b.rewrites);
     this.stamps = new Int32Array(table.buffers.slots);
   }
 
@@ -204,8 +213,11 @@ export class MVMemory {
   resetBlock(): void {
     const c = this.ctl;
     this.list.fill(0, 0, c[LOC_COUNT]);
+    this.rewrites.fill(0, 0, Math.min(c[REWRITE_COUNT], this.caps.locations));
     this.table.nextEpoch();
     c[LOC_COUNT] = 0;
+    c[REWRITE_COUNT] = 0;
+    c[REWRITE_OVERFLOW] = 0;
     c[ENTRY_CURSOR] = 0;
     c[RS_CURSOR] = 0;
     c[WS_CURSOR] = 0;
@@ -220,6 +232,38 @@ export class MVMemory {
     this.rsPos = this.rsEnd = 0;
     this.wsPos = this.wsEnd = 0;
     this.listPos = this.listEnd = 0;
+    this.rewritePos = this.rewriteEnd = 0;
+  }
+
+  private rewritePos = 0;
+  private rewriteEnd = 0;
+
+  /** Lists `loc` as written again (see MVBuffers.rewrites); past capacity, flags the list as incomplete. */
+  private noteRewrite(loc: number): void {
+    if (this.rewritePos === this.rewriteEnd) {
+      this.rewritePos = Atomics.add(this.ctl, REWRITE_COUNT, LIST_CHUNK);
+      this.rewriteEnd = this.rewritePos + LIST_CHUNK;
+      if (this.rewriteEnd > this.caps.locations) {
+        Atomics.store(this.ctl, REWRITE_OVERFLOW, 1);
+        this.rewritePos = this.rewriteEnd;
+        return;
+      }
+    }
+    Atomics.store(this.rewrites, this.rewritePos++, loc + 1);
+  }
+
+  /** The rewritten list so far: its reserved length, and whether it is incomplete (then every location may have changed). */
+  rewriteCount(): number {
+    return Math.min(Atomics.load(this.ctl, REWRITE_COUNT), this.caps.locations);
+  }
+
+  rewritesOverflowed(): boolean {
+    return Atomics.load(this.ctl, REWRITE_OVERFLOW) !== 0;
+  }
+
+  /** The location at position n of the rewritten list, or -1 (a hole). */
+  rewritten(n: number): number {
+    return Atomics.load(this.rewrites, n) - 1;
   }
 
   get currentEpoch(): number {
@@ -292,7 +336,8 @@ export class MVMemory {
   /** The first (highest) entry of `loc` in this block, or -1. */
   head(loc: number): number {
     // The epoch is stored after the head (under the lock): seeing it, we see the head.
-    return Atomics.load(this.headEpochs, loc) === this.epoch ? Atomics.load(this.heads, loc) : -1;
+    const at = MV_WORDS * loc;
+    return Atomics.load(this.mvw, at + MV_EPOCH) === this.epoch ? Atomics.load(this.mvw, at + MV_HEAD) : -1;
   }
 
   /** The highest entry of a transaction below `tx`, or -1 (lock-free). */
@@ -397,23 +442,27 @@ export class MVMemory {
    */
   publish(loc: number, e: number, tx: TxIdx): void {
     const i32 = this.i32;
-    lock(this.locks, loc, this.sched, this.abortAt);
-    if (this.headEpochs[loc] !== this.epoch) {
+    const mvw = this.mvw;
+    const at = MV_WORDS * loc;
+    lock(mvw, at + MV_LOCK, this.sched, this.abortAt);
+    if (mvw[at + MV_EPOCH] !== this.epoch) {
       // First write of the block here: an empty list, and a place in the written list.
-      this.heads[loc] = -1;
-      Atomics.store(this.headEpochs, loc, this.epoch);
+      mvw[at + MV_HEAD] = -1;
+      Atomics.store(mvw, at + MV_EPOCH, this.epoch);
       if (this.listPos === this.listEnd) {
         this.listPos = Atomics.add(this.ctl, LOC_COUNT, LIST_CHUNK);
         this.listEnd = this.listPos + LIST_CHUNK;
         if (this.listEnd > this.caps.locations) {
-          unlock(this.locks, loc);
+          unlock(mvw, at + MV_LOCK);
           this.overflow();
         }
       }
       Atomics.store(this.list, this.listPos++, loc + 1);
+    } else {
+      this.noteRewrite(loc);
     }
     let prev = -1;
-    let cur = this.heads[loc];
+    let cur = mvw[at + MV_HEAD];
     while (cur !== -1 && i32[2 * cur] > tx) {
       prev = cur;
       cur = i32[2 * cur + 3];
@@ -421,15 +470,16 @@ export class MVMemory {
     const next = cur !== -1 && i32[2 * cur] === tx ? i32[2 * cur + 3] : cur;
     i32[2 * e + 3] = next;
     // The store below publishes the entry: its fields were written before it.
-    if (prev === -1) Atomics.store(this.heads, loc, e);
+    if (prev === -1) Atomics.store(mvw, at + MV_HEAD, e);
     else Atomics.store(i32, 2 * prev + 3, e);
-    unlock(this.locks, loc);
+    unlock(mvw, at + MV_LOCK);
   }
 
   /** Unlinks transaction `tx`'s entry from `loc` (its new incarnation did not write there). */
   private remove(loc: number, tx: TxIdx): void {
     const i32 = this.i32;
-    lock(this.locks, loc, this.sched, this.abortAt);
+    const at = MV_WORDS * loc;
+    lock(this.mvw, at + MV_LOCK, this.sched, this.abortAt);
     let prev = -1;
     let cur = this.head(loc);
     while (cur !== -1 && i32[2 * cur] > tx) {
@@ -438,10 +488,11 @@ export class MVMemory {
     }
     if (cur !== -1 && i32[2 * cur] === tx) {
       const next = i32[2 * cur + 3];
-      if (prev === -1) Atomics.store(this.heads, loc, next);
+      if (prev === -1) Atomics.store(this.mvw, at + MV_HEAD, next);
       else Atomics.store(i32, 2 * prev + 3, next);
+      this.noteRewrite(loc);
     }
-    unlock(this.locks, loc);
+    unlock(this.mvw, at + MV_LOCK);
   }
 
   /** Fills an entry header. */
@@ -460,6 +511,28 @@ export class MVMemory {
    * validated again: one of its reads may now resolve to the new write).
    */
   record(tx: TxIdx, ws: Int32Array, wsLen: number, rs: ReadSetBuilder): boolean {
+    const sets = this.sets;
+    const at = SET_WORDS * tx;
+    const oldLen = sets[at + 3];
+    // A first incarnation (or one after an empty write set): every write is new, nothing to unlink.
+    const wroteNew = oldLen === 0 ? wsLen > 0 : this.diffWrites(tx, ws, wsLen);
+    const wOff = this.allocSet(false, wsLen);
+    const writes = this.writes;
+    for (let i = 0; i < wsLen; i++) writes[wOff + i] = ws[i];
+    const rLen = rs.length;
+    const rOff = this.allocSet(true, rLen);
+    const reads = this.reads;
+    const words = rs.words;
+    for (let i = 0; i < rLen; i++) reads[rOff + i] = words[i];
+    sets[at] = rOff;
+    sets[at + 1] = rLen;
+    sets[at + 2] = wOff;
+    sets[at + 3] = wsLen;
+    return wroteNew;
+  }
+
+  /** Unlinks `tx`'s previous writes that `ws` lacks; returns whether `ws` has a location the previous set did not. */
+  private diffWrites(tx: TxIdx, ws: Int32Array, wsLen: number): boolean {
     const sets = this.sets;
     const stamp = ++this.stampSeq;
     const stamps = this.stamps;
@@ -482,17 +555,6 @@ export class MVMemory {
         break;
       }
     }
-    const wOff = this.allocSet(false, wsLen);
-    for (let i = 0; i < wsLen; i++) writes[wOff + i] = ws[i];
-    const rLen = rs.length;
-    const rOff = this.allocSet(true, rLen);
-    const reads = this.reads;
-    const words = rs.words;
-    for (let i = 0; i < rLen; i++) reads[rOff + i] = words[i];
-    sets[at] = rOff;
-    sets[at + 1] = rLen;
-    sets[at + 2] = wOff;
-    sets[at + 3] = wsLen;
     return wroteNew;
   }
 

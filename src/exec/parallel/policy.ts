@@ -15,9 +15,17 @@ export type Mode = 'parallel' | 'sequential';
 
 /** Weight of the newest block in the running averages. */
 const ALPHA = 0.3;
+/**
+ * Blocks of each mode measured before choosing (alternating, parallel
+ * first). The first of each is not counted: it pays for compiling the
+ * mode's code (a cold first parallel block measured 10x its steady cost,
+ * which kept the policy on sequential for the next 16 blocks).
+ */
+const MEASURE = 3;
 
 export class ModePolicy {
   private nsPerGas: Record<Mode, number | undefined> = { parallel: undefined, sequential: undefined };
+  private readonly seen: Record<Mode, number> = { parallel: 0, sequential: 0 };
   private blocks = 0;
 
   constructor(private readonly probeEvery = 16) {}
@@ -26,8 +34,10 @@ export class ModePolicy {
   choose(): { mode: Mode; reason: string } {
     const par = this.nsPerGas.parallel;
     const seq = this.nsPerGas.sequential;
-    if (par === undefined) return { mode: 'parallel', reason: 'adaptive: measuring parallel' };
-    if (seq === undefined) return { mode: 'sequential', reason: 'adaptive: measuring sequential' };
+    if (this.seen.parallel < MEASURE || this.seen.sequential < MEASURE || par === undefined || seq === undefined) {
+      const mode: Mode = this.seen.parallel <= this.seen.sequential ? 'parallel' : 'sequential';
+      return { mode, reason: `adaptive: measuring ${mode}` };
+    }
     const better: Mode = par <= seq ? 'parallel' : 'sequential';
     const other: Mode = better === 'parallel' ? 'sequential' : 'parallel';
     const rates = `${par.toFixed(2)} vs ${seq.toFixed(2)} ns/gas parallel vs sequential`;
@@ -37,7 +47,7 @@ export class ModePolicy {
 
   /** A block ran in `mode`, taking `ms` for `gas` gas. */
   record(mode: Mode, ms: number, gas: bigint): void {
-    if (gas <= 0n) return;
+    if (gas <= 0n || ++this.seen[mode] === 1) return;
     const rate = (ms * 1e6) / Number(gas);
     const old = this.nsPerGas[mode];
     this.nsPerGas[mode] = old === undefined ? rate : old + ALPHA * (rate - old);

@@ -54,7 +54,9 @@ export function writeOutcome(w: WordWriter, o: Outcome): void {
   }
 }
 
-export function readOutcome(r: WordReader): Outcome {
+/** Decodes an outcome of `len` words at the reader's position. */
+export function readOutcome(r: WordReader, len: number): Outcome {
+  const start = r.pos;
   const kind = r.int();
   if (kind === OUTCOME_INVALID) {
     const code = td.decode(r.bytes()) as TxErrorCode;
@@ -69,11 +71,18 @@ export function readOutcome(r: WordReader): Outcome {
   const blobGasUsed = r.u256();
   const contractAddress = r.int() === 0 ? undefined : r.address();
   const logs: Log[] = [];
-  for (let n = r.int(); n > 0; n--) {
-    const address = r.address();
-    const topics: Uint8Array[] = [];
-    for (let t = r.int(); t > 0; t--) topics.push(r.bytes());
-    logs.push({ address, topics, data: r.bytes() });
+  const count = r.int();
+  if (count > 0) {
+    // One copy of the outcome's remaining words; topics and data are views into it
+    // (an ERC-20 transfer's log alone is four byte strings: four allocations otherwise).
+    const from = r.pos * 8;
+    const arena = r.u8.slice(from, from + 8 * (len - (r.pos - start)));
+    for (let n = count; n > 0; n--) {
+      const address = r.address();
+      const topics: Uint8Array[] = [];
+      for (let t = r.int(); t > 0; t--) topics.push(r.bytesView(arena, -from));
+      logs.push({ address, topics, data: r.bytesView(arena, -from) });
+    }
   }
   const result: TxSummary = { status, gasUsed, logs, blobGasUsed };
   if (contractAddress !== undefined) result.contractAddress = contractAddress;
@@ -98,6 +107,8 @@ export class OutcomeCollector {
     /** The scheduler's status word of a transaction: incarnation * 4 + status. */
     private readonly statusWord: (tx: number) => number,
     private readonly executed: number,
+    /** The main thread's own executions, kept as objects: `inc[tx]` is the incarnation of `outcomes[tx]` (-1 none). */
+    private readonly local?: { localOutcomes: readonly (Outcome | undefined)[]; localInc: Int32Array },
   ) {
     this.decodedInc = new Int32Array(n).fill(-1);
     this.outcomes = new Array(n);
@@ -123,11 +134,27 @@ export class OutcomeCollector {
     const word = this.statusWord(i);
     if ((word & 3) !== this.executed) return false;
     const inc = word >>> 2;
-    if (this.decodedInc[i] === inc || this.index[16 * i + 2] !== inc) return false;
-    this.reader.pos = this.index[16 * i];
-    this.outcomes[i] = readOutcome(this.reader);
+    if (this.decodedInc[i] === inc) return false;
+    const local = this.local;
+    if (local !== undefined && local.localInc[i] === inc) {
+      this.outcomes[i] = local.localOutcomes[i];
+    } else {
+      if (this.index[16 * i + 2] !== inc) return false;
+      this.reader.pos = this.index[16 * i];
+      this.outcomes[i] = readOutcome(this.reader, this.index[16 * i + 1]);
+    }
     this.decodedInc[i] = inc;
     return true;
+  }
+
+  /** The incarnation whose outcome `decoded(i)` holds, -1 for none yet. */
+  decodedIncarnation(i: number): number {
+    return this.decodedInc[i];
+  }
+
+  /** Transaction i's latest decoded outcome (speculative while the block runs), or undefined. */
+  decoded(i: number): Outcome | undefined {
+    return this.decodedInc[i] < 0 ? undefined : this.outcomes[i];
   }
 
   /** Transaction i's final outcome (all workers stopped), or undefined if it has none. */

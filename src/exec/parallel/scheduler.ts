@@ -38,6 +38,13 @@
 import { lock, unlock } from './sync.js';
 import { BlockAborted, TASK_EXECUTE, TASK_NONE, TASK_VALIDATE, type Incarnation, type TaskKind, type TxIdx } from './types.js';
 
+// Atomics.waitAsync (ES2024, in Node since 16) is missing from the ES2022 library this project compiles against.
+declare global {
+  interface Atomics {
+    waitAsync(a: Int32Array, index: number, value: number, timeout?: number): { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+  }
+}
+
 export const READY_TO_EXECUTE = 0;
 export const EXECUTING = 1;
 export const EXECUTED = 2;
@@ -70,8 +77,14 @@ export const COMMIT_A_DONE = 160;
 export const COMMIT_B = 176;
 /** Set by the worker that commits the coinbase. */
 export const COMMIT_COINBASE = 177;
-/** Per-worker "holds a task" flags, a cache line each. */
+/**
+ * Per-worker lines: word 0 the "holds a task" flag; words 1 and 2 this
+ * thread's executions and aborts so far in the block (read by the main
+ * thread to detect a contended block; each thread writes only its own line).
+ */
 const ACTIVE = 192;
+const LINE_EXECUTIONS = 1;
+const LINE_ABORTS = 2;
 export const MAX_WORKERS = 64;
 const HEADER = ACTIVE + 16 * MAX_WORKERS;
 
@@ -139,6 +152,32 @@ export class Scheduler {
   begin(workers = 1): void {
     this.n = Atomics.load(this.a, BLOCK_SIZE);
     this.workers = workers;
+    this.executions = 0;
+    this.aborts = 0;
+  }
+
+  private executions = 0;
+  private aborts = 0;
+
+  /** This thread ran an incarnation (counted on its own line). */
+  noteExecution(): void {
+    if (this.active >= 0) Atomics.store(this.a, this.active + LINE_EXECUTIONS, ++this.executions);
+  }
+
+  /** An incarnation was aborted (validation failed, or a read met an ESTIMATE). */
+  noteAbort(): void {
+    if (this.active >= 0) Atomics.store(this.a, this.active + LINE_ABORTS, ++this.aborts);
+  }
+
+  /** Executions and aborts so far in the block, over all threads (approximate while they run). */
+  progress(): { executions: number; aborts: number } {
+    let executions = 0;
+    let aborts = 0;
+    for (let w = 0; w < this.workers; w++) {
+      executions += Atomics.load(this.a, ACTIVE + 16 * w + LINE_EXECUTIONS);
+      aborts += Atomics.load(this.a, ACTIVE + 16 * w + LINE_ABORTS);
+    }
+    return { executions, aborts };
   }
 
   /** The paper's num_active_tasks increment (true) and decrement (false), for this worker. */
@@ -182,6 +221,24 @@ export class Scheduler {
     if (Atomics.load(this.a, SLEEPERS) > 0) Atomics.notify(this.a, WAKE);
   }
 
+  /**
+   * After lowering a counter: wakes sleepers, if there are any. The WAKE
+   * bump is skipped when none sleep (a contended update on every task
+   * otherwise): a thread about to sleep registers in SLEEPERS first and
+   * then looks at the counters again (`mayHaveTask`), so either it sees
+   * the lowered counter or this sees it registered (sequentially consistent
+   * atomics order the two).
+   */
+  private wakeSleepers(): void {
+    if (Atomics.load(this.a, SLEEPERS) > 0) this.wake();
+  }
+
+  /** Whether a task may be there to take, or the block ended: then a thread must not sleep. */
+  private mayHaveTask(): boolean {
+    const a = this.a;
+    return Math.min(Atomics.load(a, EXECUTION_IDX), Atomics.load(a, VALIDATION_IDX)) < this.n || Atomics.load(a, DONE) !== 0 || Atomics.load(a, ABORT) !== 0;
+  }
+
   /** The value to pass to `sleep` (read before looking for a task, so no wake-up is lost). */
   wakeSeq(): number {
     return Atomics.load(this.a, WAKE);
@@ -189,27 +246,46 @@ export class Scheduler {
 
   /**
    * Idles until a task may exist. Tasks only appear when a counter is lowered
-   * or the block ends, and both bump WAKE after the change: if that happened
-   * after `seq` was read, the wait returns at once. The timeout is a safety
-   * net for ABORT, which a dead worker cannot announce itself.
+   * or the block ends. The block's end bumps WAKE always, a lowering when
+   * someone sleeps (`wakeSleepers`); a sleeper registers first and then looks
+   * at the counters once more, so it either sees the lowering or is woken
+   * (a bump after `seq` was read makes the wait return at once). The
+   * timeout is a safety net for ABORT, which a dead worker cannot announce.
    */
   sleep(seq: number): void {
     Atomics.add(this.a, SLEEPERS, 1);
-    Atomics.wait(this.a, WAKE, seq, IDLE_SLEEP_MS);
+    if (!this.mayHaveTask()) Atomics.wait(this.a, WAKE, seq, IDLE_SLEEP_MS);
     Atomics.sub(this.a, SLEEPERS, 1);
+    this.checkAbort();
+  }
+
+  /**
+   * `sleep` for the main thread when it takes part: waits without blocking
+   * its event loop (worker exits and the block's deadline are events there).
+   */
+  async sleepAsync(seq: number, ms = IDLE_SLEEP_MS): Promise<void> {
+    Atomics.add(this.a, SLEEPERS, 1);
+    try {
+      if (!this.mayHaveTask()) {
+        const w = Atomics.waitAsync(this.a, WAKE, seq, ms);
+        if (w.async) await w.value;
+      }
+    } finally {
+      Atomics.sub(this.a, SLEEPERS, 1);
+    }
     this.checkAbort();
   }
 
   private decreaseExecutionIdx(target: TxIdx): void {
     atomicMin(this.a, EXECUTION_IDX, target);
     Atomics.add(this.a, DECREASE_CNT, 1);
-    this.wake();
+    this.wakeSleepers();
   }
 
   private decreaseValidationIdx(target: TxIdx): void {
     atomicMin(this.a, VALIDATION_IDX, target);
     Atomics.add(this.a, DECREASE_CNT, 1);
-    this.wake();
+    this.wakeSleepers();
   }
 
   /**

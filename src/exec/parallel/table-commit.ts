@@ -7,9 +7,11 @@
  *      the table's arena), and a wipe if the block wiped the account's
  *      storage (its generation moves on, its slot count restarts at 0);
  *   2. STORAGE locations (value and generation; slot counts kept
- *      atomically), after a barrier: they need phase 1's generations.
+ *      atomically), once phase 1 is done: they need its generations.
  * Each location has exactly one committer, so plain stores suffice except
- * for the per-account slot count. What the table cannot represent exactly
+ * for the per-account slot count. Chunks are claimed by whichever threads
+ * take part (the workers when they finish the block, the main thread once
+ * it has folded the results). What the table cannot represent exactly
  * (code that does not fit) marks it stale: the main thread rebuilds it
  * before the next block.
  *
@@ -21,7 +23,7 @@ import { KEY_WORDS, KIND_ACCOUNT, KIND_STORAGE, KeyScratch, keyKind } from './ke
 import { CODE_MV, CODE_PRESTATE, F_ABSENT, type MVMemory } from './mv-memory.js';
 import { COMMIT_A, COMMIT_A_DONE, COMMIT_B, COMMIT_COINBASE } from './scheduler.js';
 import type { LocationTable } from './table.js';
-import { BlockAborted } from './types.js';
+import { ABORT_TIMEOUT, BlockAborted } from './types.js';
 import { readU256 } from './words.js';
 
 const CHUNK = 64;
@@ -38,36 +40,50 @@ export class TableCommitter {
   ) {}
 
   /**
-   * This worker's share of the commit; `workers` take part (barrier between
-   * the phases). The coinbase (lazy fees of the block's `txs` transactions)
-   * is committed by whichever worker claims it first.
+   * This thread's share of the commit: any number of threads may take part,
+   * joining at any time (the main thread joins after its fold, to finish
+   * what the workers have not). Phase 2 starts once every unit of phase 1
+   * is done (its chunks and the coinbase), counted in COMMIT_A_DONE; a
+   * thread that runs out of phase-1 chunks waits for that, not for the
+   * other threads. Returns when no chunk is left to claim (others may still
+   * be finishing theirs). `deadline`: performance.now() past which a wait
+   * gives up (the main thread; workers never).
    */
-  run(workers: number, coinbase: bigint, txs: number): void {
+  run(coinbase: bigint, txs: number, deadline = Infinity): void {
     const n = this.mv.locationCount();
+    const a = this.a;
     this.s.setAccount(KIND_ACCOUNT, coinbase);
     this.coinbaseLoc = this.table.locate(this.s);
-    if (Atomics.compareExchange(this.a, COMMIT_COINBASE, 0, 1) === 0) this.commitCoinbase(txs);
-    for (let start = Atomics.add(this.a, COMMIT_A, CHUNK); start < n; start = Atomics.add(this.a, COMMIT_A, CHUNK)) {
-      for (let p = start; p < Math.min(n, start + CHUNK); p++) this.phase1(this.mv.listed(p));
+    if (Atomics.compareExchange(a, COMMIT_COINBASE, 0, 1) === 0) {
+      this.commitCoinbase(txs);
+      this.phase1Done(1);
     }
-    this.barrier(workers);
+    for (let start = Atomics.add(a, COMMIT_A, CHUNK); start < n; start = Atomics.add(a, COMMIT_A, CHUNK)) {
+      const end = Math.min(n, start + CHUNK);
+      for (let p = start; p < end; p++) this.phase1(this.mv.listed(p));
+      this.phase1Done(end - start);
+    }
+    this.awaitPhase1(n + 1, deadline);
     this.lastKey = -1;
-    for (let start = Atomics.add(this.a, COMMIT_B, CHUNK); start < n; start = Atomics.add(this.a, COMMIT_B, CHUNK)) {
+    for (let start = Atomics.add(a, COMMIT_B, CHUNK); start < n; start = Atomics.add(a, COMMIT_B, CHUNK)) {
       for (let p = start; p < Math.min(n, start + CHUNK); p++) this.phase2(this.mv.listed(p));
     }
     this.flushCount();
   }
 
-  private barrier(workers: number): void {
+  private phase1Done(units: number): void {
+    Atomics.add(this.a, COMMIT_A_DONE, units);
+    Atomics.notify(this.a, COMMIT_A_DONE);
+  }
+
+  /** Until `total` units of phase 1 are done: phase 2 needs phase 1's storage generations. */
+  private awaitPhase1(total: number, deadline: number): void {
     const a = this.a;
-    if (Atomics.add(a, COMMIT_A_DONE, 1) + 1 === workers) {
-      Atomics.notify(a, COMMIT_A_DONE);
-      return;
-    }
-    for (let seen = Atomics.load(a, COMMIT_A_DONE); seen < workers; seen = Atomics.load(a, COMMIT_A_DONE)) {
-      Atomics.wait(a, COMMIT_A_DONE, seen, 20);
+    for (let done = Atomics.load(a, COMMIT_A_DONE); done < total; done = Atomics.load(a, COMMIT_A_DONE)) {
+      Atomics.wait(a, COMMIT_A_DONE, done, 20);
       const reason = Atomics.load(a, this.abortAt);
       if (reason !== 0) throw new BlockAborted(reason);
+      if (performance.now() > deadline) throw new BlockAborted(ABORT_TIMEOUT);
     }
   }
 
@@ -116,7 +132,7 @@ export class TableCommitter {
     this.accountOf(loc);
     // Written before its account's last wipe: the wipe's new generation already hides it.
     if (this.lastWipe > mv.entryTx(e)) return;
-    this.pendingCount += this.table.commitSlot(loc, this.lastGen, readU256(mv.w64, mv.i32, e + 2));
+    this.pendingCount += this.table.commitSlotWords(loc, this.lastGen, mv.i32, 2 * (e + 2));
   }
 
   private commitAccount(loc: number, e: number): void {
@@ -136,8 +152,8 @@ export class TableCommitter {
       off = table.appendCode(mv.code.subarray(off, off + len));
       if (off < 0) table.markStale();
     }
-    const codeHash = len === 0 ? KECCAK_EMPTY : mv.u8.subarray((e + 7) * 8, (e + 7) * 8 + 32);
-    table.commitAccount(loc, { nonce: mv.w64[e + 2], balance: readU256(mv.w64, i32, e + 3), codeHash }, off, src === CODE_PRESTATE || src === CODE_MV ? len : 0);
+    // Nonce, balance and code hash as words, no bigints (the hash is junk for empty code, never read then).
+    table.commitAccountWords(loc, i32, 2 * (e + 2), off, src === CODE_PRESTATE || src === CODE_MV ? len : 0);
   }
 
   /** The coinbase: its last explicit version (or the pre-state), then the lazy fees after it, in order. */

@@ -28,7 +28,7 @@
 import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { KECCAK_EMPTY, keccak256 } from '../../primitives/keccak.js';
 import type { AccountState, StateChanges } from '../../state/types.js';
-import { KEY_WORDS, KIND_ACCOUNT, KeyScratch, keyEquals, pow2AtLeast, storeKey } from './keys.js';
+import { KEY_WORDS, KIND_ACCOUNT, KeyScratch, keyEquals, pow2AtLeast, storeKey, TAG_WORD } from './keys.js';
 import { ABORT_CAPACITY, BlockAborted } from './types.js';
 import { readU256, writeU256 } from './words.js';
 
@@ -57,26 +57,30 @@ export interface StateSnapshot {
 export interface TableBuffers {
   slots: number;
   ctl: SharedArrayBuffer;
-  tags: SharedArrayBuffer;
+  /** Per slot KEY_WORDS words: the key, and its tag at TAG_WORD. */
   keys: SharedArrayBuffer;
   vals: SharedArrayBuffer;
-  /** Multi-version memory: head entry, its epoch, and a lock per slot. */
-  heads: SharedArrayBuffer;
-  headEpochs: SharedArrayBuffer;
-  locks: SharedArrayBuffer;
+  /** Multi-version memory, MV_WORDS per slot (together: one cache line for four slots): head entry, its epoch, a lock. */
+  mv: SharedArrayBuffer;
   code: SharedArrayBuffer;
 }
 
+/** Int32 words per slot in `mv`, and their places. */
+export const MV_WORDS = 4;
+export const MV_HEAD = 0;
+export const MV_EPOCH = 1;
+export const MV_LOCK = 2;
+
 export class LocationTable {
   readonly ctl: Int32Array;
+  /** The keys array as Int32 (tags, for Atomics). */
   private readonly tags: Int32Array;
   readonly keys: Uint32Array;
   readonly w64: BigUint64Array;
   readonly i32: Int32Array;
   readonly u8: Uint8Array;
-  readonly heads: Int32Array;
-  readonly headEpochs: Int32Array;
-  readonly locks: Int32Array;
+  /** MV_WORDS per slot: version list head, its epoch, lock. */
+  readonly mvw: Int32Array;
   readonly code: Uint8Array;
   private readonly mask: number;
   /** Inserting past this many slots aborts the block (probing degrades). */
@@ -87,14 +91,12 @@ export class LocationTable {
 
   constructor(readonly buffers: TableBuffers) {
     this.ctl = new Int32Array(buffers.ctl);
-    this.tags = new Int32Array(buffers.tags);
+    this.tags = new Int32Array(buffers.keys);
     this.keys = new Uint32Array(buffers.keys);
     this.w64 = new BigUint64Array(buffers.vals);
     this.i32 = new Int32Array(buffers.vals);
     this.u8 = new Uint8Array(buffers.vals);
-    this.heads = new Int32Array(buffers.heads);
-    this.headEpochs = new Int32Array(buffers.headEpochs);
-    this.locks = new Int32Array(buffers.locks);
+    this.mvw = new Int32Array(buffers.mv);
     this.code = new Uint8Array(buffers.code);
     this.mask = buffers.slots - 1;
     this.limit = (buffers.slots >> 2) * 3;
@@ -104,8 +106,8 @@ export class LocationTable {
     const n = pow2AtLeast(slots);
     const sab = (bytes: number) => new SharedArrayBuffer(bytes);
     return new LocationTable({
-      slots: n, ctl: sab(64), tags: sab(4 * n), keys: sab(4 * KEY_WORDS * n), vals: sab(8 * PRE_WORDS * n),
-      heads: sab(4 * n), headEpochs: sab(4 * n), locks: sab(4 * n), code: sab(Math.max(1024, codeBytes)),
+      slots: n, ctl: sab(64), keys: sab(4 * KEY_WORDS * n), vals: sab(8 * PRE_WORDS * n), mv: sab(4 * MV_WORDS * n),
+      code: sab(Math.max(1024, codeBytes)),
     });
   }
 
@@ -168,19 +170,20 @@ export class LocationTable {
     const keys = this.keys;
     let i = s.hash & this.mask;
     for (;;) {
-      let t = Atomics.load(tags, i);
+      const at = i * KEY_WORDS + TAG_WORD;
+      let t = Atomics.load(tags, at);
       if (t === EMPTY) {
-        if (Atomics.compareExchange(tags, i, EMPTY, CLAIMED) === EMPTY) {
+        if (Atomics.compareExchange(tags, at, EMPTY, CLAIMED) === EMPTY) {
           // Counted in batches: the shared counter is a hot line when every worker inserts.
           if (++this.pendingUsed === USED_BATCH) this.flushUsed();
           storeKey(keys, i * KEY_WORDS, s);
-          Atomics.store(tags, i, READY);
+          Atomics.store(tags, at, READY);
           return i;
         }
-        t = Atomics.load(tags, i);
+        t = Atomics.load(tags, at);
       }
       // Claimed but its key not yet written: the claimer is a few stores away.
-      while (t === CLAIMED) t = Atomics.load(tags, i);
+      while (t === CLAIMED) t = Atomics.load(tags, at);
       if (keyEquals(keys, i * KEY_WORDS, s)) return i;
       i = (i + 1) & this.mask;
     }
@@ -233,7 +236,7 @@ export class LocationTable {
   /** A copy of the pre-state part (for replaying a block in benchmarks). */
   snapshot(): Uint8Array[] {
     const b = this.buffers;
-    return [b.ctl, b.tags, b.keys, b.vals, b.code].map((x) => new Uint8Array(x).slice());
+    return [b.ctl, b.keys, b.vals, b.code].map((x) => new Uint8Array(x).slice());
   }
 
   /**
@@ -244,7 +247,7 @@ export class LocationTable {
     const b = this.buffers;
     const epoch = this.ctl[EPOCH];
     const restores = this.ctl[RESTORES];
-    [b.ctl, b.tags, b.keys, b.vals, b.code].forEach((x, i) => new Uint8Array(x).set(snap[i]));
+    [b.ctl, b.keys, b.vals, b.code].forEach((x, i) => new Uint8Array(x).set(snap[i]));
     this.ctl[EPOCH] = epoch;
     this.ctl[RESTORES] = restores + 1;
     this.pendingUsed = 0;
@@ -295,6 +298,19 @@ export class LocationTable {
     let h = this.hashViews.get(off);
     if (h === undefined) {
       h = this.u8.slice((b + 5) * 8, (b + 5) * 8 + 32);
+      this.hashViews.set(off, h);
+    }
+    return h;
+  }
+
+  /**
+   * The hash of the code at arena offset `off`, as one array per offset:
+   * from the cache, else copied out of `bytes` at `at` (32 bytes).
+   */
+  hashAt(off: number, bytes: Uint8Array, at: number): Uint8Array {
+    let h = this.hashViews.get(off);
+    if (h === undefined) {
+      h = bytes.slice(at, at + 32);
       this.hashViews.set(off, h);
     }
     return h;
@@ -393,6 +409,31 @@ export class LocationTable {
     this.i32[2 * (b + 9)] = codeOff;
     this.i32[2 * (b + 9) + 1] = codeLen;
     this.i32[2 * (b + 11)] = 1;
+  }
+
+  /**
+   * The final account from a multi-version ACCOUNT entry's words: `src[at..]`
+   * holds nonce (2 words), balance (8) and code hash (8), laid out as the
+   * pre-state record's first 18 words.
+   */
+  commitAccountWords(slot: number, src: Int32Array, at: number, codeOff: number, codeLen: number): void {
+    const b = 2 * slot * PRE_WORDS;
+    const v = this.i32;
+    for (let i = 0; i < 18; i++) v[b + i] = src[at + i];
+    v[b + 18] = codeOff;
+    v[b + 19] = codeLen;
+    v[b + 22] = 1;
+  }
+
+  /** `commitSlot` from the value's 8 words at `src[at..]`. */
+  commitSlotWords(slot: number, gen: number, src: Int32Array, at: number): number {
+    const i = 2 * slot * PRE_WORDS;
+    const v = this.i32;
+    const had = v[i + 8] === gen && (v[i] | v[i + 1] | v[i + 2] | v[i + 3] | v[i + 4] | v[i + 5] | v[i + 6] | v[i + 7]) !== 0;
+    let nonZero = 0;
+    for (let k = 0; k < 8; k++) nonZero |= v[i + k] = src[at + k];
+    v[i + 8] = gen;
+    return (nonZero !== 0 ? 1 : 0) - (had ? 1 : 0);
   }
 
   /**

@@ -11,6 +11,7 @@
 import type { BlockEnv } from '../types.js';
 import type { Fork } from '../../primitives/fork.js';
 import type { AccessListEntry, Authorization, Transaction, TxType } from '../../tx/types.js';
+import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { readAddress, readU256, writeAddress, writeU256 } from './words.js';
 
 /** A growable word writer (main thread). */
@@ -73,6 +74,10 @@ export class WordWriter {
   }
 }
 
+/** The arena `bytes` copies small strings into, and the largest string it takes. */
+const ARENA_BYTES = 1 << 16;
+const ARENA_MAX = 1024;
+
 /** A word reader (workers). */
 export class WordReader {
   readonly w64: BigUint64Array;
@@ -110,8 +115,48 @@ export class WordReader {
     const len = this.int();
     const start = this.pos * 8;
     this.pos += (len + 7) >> 3;
+    if (len === 0) return EMPTY_BYTES; // a fresh zero-length array still costs an ArrayBuffer
     // A copy: the buffer is rewritten by the next block, and the EVM may keep data (logs, code).
-    return this.u8.slice(start, start + len);
+    const arena = this.arena;
+    if (arena === undefined || len > ARENA_MAX) return this.u8.slice(start, start + len);
+    // Small strings share one private arena (a typed array of more than 64 bytes gets a
+    // backing store of its own, ~300-450 ns here; a view into the arena ~50 ns).
+    if (this.arenaPos + len > arena.length) {
+      this.arena = new Uint8Array(ARENA_BYTES);
+      this.arenaPos = 0;
+      return this.bytesAt(start, len);
+    }
+    return this.bytesAt(start, len);
+  }
+
+  private bytesAt(start: number, len: number): Uint8Array {
+    const arena = this.arena as Uint8Array;
+    const at = this.arenaPos;
+    const u8 = this.u8;
+    for (let i = 0; i < len; i++) arena[at + i] = u8[start + i];
+    this.arenaPos = at + len;
+    return arena.subarray(at, at + len);
+  }
+
+  /** Copies byte strings of up to ARENA_MAX bytes into a private arena shared by many (`useArena`). */
+  private arena: Uint8Array | undefined;
+  private arenaPos = 0;
+
+  /** From now on `bytes` copies small strings into a shared private arena instead of one allocation each. */
+  useArena(): void {
+    this.arena = new Uint8Array(ARENA_BYTES);
+    this.arenaPos = 0;
+  }
+
+  /**
+   * A byte string as a view into `arena` (copied there at `at`, see
+   * `bytesInto`): several small strings then share one allocation.
+   */
+  bytesView(arena: Uint8Array, at: number): Uint8Array {
+    const len = this.int();
+    const start = this.pos * 8;
+    this.pos += (len + 7) >> 3;
+    return len === 0 ? EMPTY_BYTES : arena.subarray(at + start, at + start + len);
   }
 }
 
@@ -257,6 +302,7 @@ export class BlockEncoder {
   private txs: readonly Transaction[] = [];
   private next = 0;
   private signatures = true;
+  private write = true;
   /** The last environment and its words: BLOCKHASH's 256 hashes can be costly to ask for again. */
   private lastEnv: BlockEnv | undefined;
   private lastEnvWords: BigUint64Array | undefined;
@@ -264,13 +310,15 @@ export class BlockEncoder {
   /**
    * Sizes the buffer, writes the header and the environment; returns the
    * buffer (stable until the next block). Without `signatures` the
-   * transactions' v, r, s are left out (the senders are known).
+   * transactions' v, r, s are left out (the senders are known); without
+   * `write`, the transactions are not written at all (no thread decodes them).
    */
-  start(txs: readonly Transaction[], env: BlockEnv, signatures = true): SharedArrayBuffer {
+  start(txs: readonly Transaction[], env: BlockEnv, signatures = true, write = true): SharedArrayBuffer {
     const n = txs.length;
     this.signatures = signatures;
+    this.write = write;
     let words = 2 + n + envWords(env);
-    for (const tx of txs) words += txWords(tx, signatures);
+    if (write) for (const tx of txs) words += txWords(tx, signatures);
     const w = this.w;
     w.pos = 0;
     w.ensure(words);
@@ -297,7 +345,7 @@ export class BlockEncoder {
   encode(count: number): number {
     const w = this.w;
     const end = Math.min(this.txs.length, this.next + count);
-    for (let i = this.next; i < end; i++) {
+    for (let i = this.next; i < end && this.write; i++) {
       w.i32[2 * (2 + i)] = w.pos;
       w.i32[2 * (2 + i) + 1] = 0;
       writeTransaction(w, this.txs[i], this.signatures);

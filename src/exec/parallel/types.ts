@@ -50,6 +50,12 @@ export const ABORT_TIMEOUT = 3;
  * exactly. The block is redone sequentially.
  */
 export const ABORT_NEEDS_SEQUENTIAL = 4;
+/**
+ * The main thread gave up on a block early on: most incarnations so far
+ * were aborted (a dependency chain, or a few hot locations). Nothing was
+ * committed yet; the block is run sequentially.
+ */
+export const ABORT_CONTENTION = 5;
 
 /** A parallel run failed in a way the caller may see (when fallback is off). */
 export class ParallelExecutionError extends MultilaneError {

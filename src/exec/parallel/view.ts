@@ -15,7 +15,7 @@
  */
 import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { KECCAK_EMPTY } from '../../primitives/keccak.js';
-import type { AccountState, StateChanges, StateReader } from '../../state/types.js';
+import type { AccountChange, AccountState, StateChanges, StateReader } from '../../state/types.js';
 import { ABSENT, applyFees, type AccountRead } from './coinbase.js';
 import { KIND_ACCOUNT, KeyScratch } from './keys.js';
 import {
@@ -25,6 +25,27 @@ import {
 import type { LocationTable } from './table.js';
 import type { Incarnation, TxIdx } from './types.js';
 import { readU256, writeU256 } from './words.js';
+
+/**
+ * What this thread knows of an account for the whole block: its table slot
+ * and its pre-state, found and decoded once (the table does not change
+ * during a block), its storage slots' the same way, and this incarnation's
+ * read of it (valid while `stamp` is the view's).
+ */
+class AccountMeta {
+  /** The pre-state as a read (decoded on first need). */
+  pre: AccountRead | undefined = undefined;
+  slots: Map<bigint, SlotMeta> | undefined = undefined;
+  stamp = 0;
+  read: AccountRead = ABSENT;
+  constructor(readonly loc: number) {}
+}
+
+class SlotMeta {
+  /** The pre-state value (undefined until first needed). */
+  pre: bigint | undefined = undefined;
+  constructor(readonly loc: number) {}
+}
 
 export class TxView implements StateReader {
   tx: TxIdx = 0;
@@ -36,7 +57,9 @@ export class TxView implements StateReader {
   /** Set when this incarnation saw something only sequential execution handles exactly. */
   needsSequential = false;
   private readonly s = new KeyScratch();
-  private readonly accounts = new Map<bigint, AccountRead>();
+  /** Accounts met in this block; an incarnation's reads are those stamped with its `stamp`. */
+  private readonly metas = new Map<bigint, AccountMeta>();
+  private stamp = 0;
   /** MV code offset -> a private copy (the arena is reused by the next block). */
   private readonly mvCode = new Map<number, Uint8Array>();
   /** The block's coinbase (lazy fees). */
@@ -51,6 +74,7 @@ export class TxView implements StateReader {
   beginBlock(coinbase: bigint): void {
     this.coinbase = coinbase;
     this.mvCode.clear();
+    this.metas.clear();
   }
 
   /** At the start of an incarnation. */
@@ -58,7 +82,7 @@ export class TxView implements StateReader {
     this.tx = tx;
     this.incarnation = incarnation;
     this.rs.reset();
-    this.accounts.clear();
+    this.stamp++;
     this.wsLen = 0;
     this.needsSequential = false;
   }
@@ -70,18 +94,29 @@ export class TxView implements StateReader {
 
   /** The account as of this transaction (cached for the incarnation; recorded in the read set). */
   readAccount(address: bigint): AccountRead {
-    let r = this.accounts.get(address);
-    if (r !== undefined) return r;
+    return this.accountMeta(address).read;
+  }
+
+  /** The block-long record of `address`, with this incarnation's read of it resolved. */
+  private accountMeta(address: bigint): AccountMeta {
+    let m = this.metas.get(address);
+    if (m === undefined) {
+      this.s.setAccount(KIND_ACCOUNT, address);
+      m = new AccountMeta(this.table.locate(this.s));
+      this.metas.set(address, m);
+    } else if (m.stamp === this.stamp) {
+      return m;
+    }
     const mv = this.mv;
-    this.s.setAccount(KIND_ACCOUNT, address);
-    const loc = this.table.locate(this.s);
+    const loc = m.loc;
     const coinbase = address === this.coinbase;
     const e = coinbase ? mv.resolveCoinbase(loc, this.tx, this.rs) : mv.resolve(loc, this.tx, this.rs);
-    r = e === PRESTATE ? this.preAccount(loc) : this.mvAccount(e, loc);
+    let r = e === PRESTATE ? (m.pre ??= this.preAccount(loc)) : this.mvAccount(e, loc);
     // Lazy fees of the transactions between the base and us.
     if (coinbase) r = applyFees(r, mv.feeTxs, mv.feeAmounts);
-    this.accounts.set(address, r);
-    return r;
+    m.read = r;
+    m.stamp = this.stamp;
+    return m;
   }
 
   private preAccount(slot: number): AccountRead {
@@ -90,7 +125,7 @@ export class TxView implements StateReader {
     const len = this.table.codeLength(slot);
     return {
       state, codeSrc: len === 0 ? CODE_EMPTY : CODE_PRESTATE, codeOff: len === 0 ? 0 : this.table.codeOffset(slot), codeLen: len, codeSet: false,
-      deletedInBlock: false, wipeTx: -1, inBlock: false, loc: slot, slotLocs: undefined,
+      deletedInBlock: false, wipeTx: -1, inBlock: false, loc: slot,
     };
   }
 
@@ -107,7 +142,7 @@ export class TxView implements StateReader {
     let codeHash: Uint8Array = KECCAK_EMPTY;
     if (src === CODE_PRESTATE) {
       code = this.table.codeAt(off, len);
-      codeHash = mv.u8.slice((e + 7) * 8, (e + 7) * 8 + 32);
+      codeHash = this.table.hashAt(off, mv.u8, (e + 7) * 8);
     } else if (src === CODE_MV) {
       let c = this.mvCode.get(off);
       if (c === undefined) {
@@ -118,21 +153,30 @@ export class TxView implements StateReader {
       codeHash = mv.u8.slice((e + 7) * 8, (e + 7) * 8 + 32);
     }
     const state = { nonce: mv.w64[e + 2], balance: readU256(mv.w64, i32, e + 3), codeHash, code };
-    return { state, codeSrc: src, codeOff: off, codeLen: len, codeSet: (flags & F_CODESET) !== 0, deletedInBlock: false, wipeTx, inBlock: true, loc, slotLocs: undefined };
+    return { state, codeSrc: src, codeOff: off, codeLen: len, codeSet: (flags & F_CODESET) !== 0, deletedInBlock: false, wipeTx, inBlock: true, loc };
   }
 
   getStorage(address: bigint, slot: bigint): bigint {
     // The account: the last wipe below us, and where its pre-state generation lives.
-    const acct = this.readAccount(address);
-    const wiped = acct.wipeTx;
+    const m = this.accountMeta(address);
+    const wiped = m.read.wipeTx;
     const mv = this.mv;
-    this.s.setStorage(address, slot);
-    const loc = this.table.locate(this.s);
-    (acct.slotLocs ??= new Map()).set(slot, loc);
-    const e = mv.resolve(loc, this.tx, this.rs);
+    const sm = this.slotMeta(m, address, slot);
+    const e = mv.resolve(sm.loc, this.tx, this.rs);
     if (e !== PRESTATE && mv.entryTx(e) >= wiped) return readU256(mv.w64, mv.i32, e + 2);
     if (wiped !== -1) return 0n;
-    return this.table.storage(loc, this.table.generation(acct.loc));
+    return (sm.pre ??= this.table.storage(sm.loc, this.table.generation(m.loc)));
+  }
+
+  private slotMeta(m: AccountMeta, address: bigint, slot: bigint): SlotMeta {
+    const slots = (m.slots ??= new Map());
+    let sm = slots.get(slot);
+    if (sm === undefined) {
+      this.s.setStorage(address, slot);
+      sm = new SlotMeta(this.table.locate(this.s));
+      slots.set(slot, sm);
+    }
+    return sm;
   }
 
   /**
@@ -175,27 +219,24 @@ export class TxView implements StateReader {
    * dependency abort never leaves half the writes published.
    */
   writeResult(changes: StateChanges, coinbaseFee: bigint | undefined): void {
-    for (const address of changes.keys()) this.readAccount(address);
+    for (const address of changes.keys()) this.accountMeta(address);
     const mv = this.mv;
     const tx = this.tx;
-    for (const [address, ch] of changes) {
-      const before = this.accounts.get(address) as AccountRead;
+    for (const address of changes.keys()) {
+      const ch = changes.get(address) as AccountChange;
+      const m = this.metas.get(address) as AccountMeta;
+      const before = m.read;
       const b = before.state;
       const wiped = ch.deleted || ch.storageCleared;
       if (wiped || b === undefined || ch.code !== undefined || b.nonce !== ch.nonce || b.balance !== ch.balance) {
         this.writeAccount(before, ch, wiped);
       }
-      if (ch.deleted) continue;
-      const known = before.slotLocs;
-      for (const [slot, value] of ch.storage) {
-        let loc = known?.get(slot);
-        if (loc === undefined) {
-          this.s.setStorage(address, slot);
-          loc = this.table.locate(this.s);
-        }
+      if (ch.deleted || ch.storage.size === 0) continue;
+      for (const slot of ch.storage.keys()) {
+        const loc = this.slotMeta(m, address, slot).loc;
         const e = mv.allocEntry(WORDS_STORAGE);
         mv.setHeader(e, tx, this.incarnation, F_WRITE);
-        writeU256(mv.w64, e + 2, value);
+        writeU256(mv.w64, e + 2, ch.storage.get(slot) as bigint);
         mv.publish(loc, e, tx);
         this.pushWrite(loc);
       }
