@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KECCAK_EMPTY } from '../../primitives/keccak.js';
+import { accountState } from './account.js';
 import { ABSENT, applyFee, applyFees, payFee } from './coinbase.js';
 
-const acct = (nonce: bigint, balance: bigint, code = new Uint8Array(0)) => ({ nonce, balance, code, codeHash: KECCAK_EMPTY });
+const acct = (nonce: bigint, balance: bigint, code = new Uint8Array(0)) => accountState(nonce, balance, code, KECCAK_EMPTY);
 
 test('payFee: a fee credits (creating the account), a zero fee deletes only an empty account', () => {
   assert.deepEqual(payFee(undefined, 5n), acct(0n, 5n));

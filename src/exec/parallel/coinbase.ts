@@ -21,6 +21,7 @@ import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { KECCAK_EMPTY } from '../../primitives/keccak.js';
 import type { AccountState } from '../../state/types.js';
 import { CODE_EMPTY } from './mv-memory.js';
+import { accountState } from './account.js';
 
 /** An account as a transaction read it, with what its written versions must carry on. */
 export interface AccountRead {
@@ -64,8 +65,8 @@ export function payFee(acct: AccountState | undefined, fee: bigint): AccountStat
     // A touch without value: an empty account is deleted, anything else unchanged.
     return acct !== undefined && isEmptyAccount(acct) ? undefined : acct;
   }
-  if (acct === undefined) return { nonce: 0n, balance: fee, codeHash: KECCAK_EMPTY, code: EMPTY_BYTES };
-  return { nonce: acct.nonce, balance: acct.balance + fee, codeHash: acct.codeHash, code: acct.code };
+  if (acct === undefined) return accountState(0n, fee, EMPTY_BYTES, KECCAK_EMPTY);
+  return accountState(acct.nonce, acct.balance + fee, acct.code, acct.codeHash);
 }
 
 /**

@@ -29,6 +29,7 @@ import { KEY_WORDS, KIND_ACCOUNT, KIND_STORAGE, KeyScratch, keyKind } from './ke
 import { CODE_MV, CODE_PRESTATE, F_ABSENT, F_CODESET, F_ESTIMATE, LIST_CHUNK, type MVMemory } from './mv-memory.js';
 import type { LocationTable } from './table.js';
 import { readU256 } from './words.js';
+import { accountState } from './account.js';
 
 /** One account's written locations (list positions). */
 class Touched {
@@ -325,7 +326,7 @@ export class ChangeCollector {
     if (e !== NONE) read = decodeAccount(mv, this.table, e);
     else {
       const a = this.pre.getAccount(address);
-      read = a === undefined ? ABSENT : { ...ABSENT, state: { nonce: a.nonce, balance: a.balance, code: a.code, codeHash: a.codeHash } };
+      read = a === undefined ? ABSENT : { ...ABSENT, state: accountState(a.nonce, a.balance, a.code, a.codeHash) };
     }
     const txs: number[] = [];
     const amounts: bigint[] = [];
@@ -363,7 +364,7 @@ export function decodeAccount(mv: MVMemory, table: LocationTable, e: number): Ac
     codeHash = mv.u8.slice((e + 7) * 8, (e + 7) * 8 + 32);
   }
   return {
-    state: { nonce: mv.w64[e + 2], balance: readU256(mv.w64, i32, e + 3), codeHash, code },
+    state: accountState(mv.w64[e + 2], readU256(mv.w64, i32, e + 3), code, codeHash),
     codeSrc: src, codeOff: off, codeLen: len, codeSet: (flags & F_CODESET) !== 0, deletedInBlock: false, wipeTx, inBlock: true, loc: -1,
   };
 }

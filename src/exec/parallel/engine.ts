@@ -2,7 +2,8 @@
  * One thread's share of a block: the Block-STM worker loop (the paper's
  * Algorithm 1: take the next task, execute or validate, repeat until the
  * scheduler says done), plus parallel sender recovery before it. It runs
- * inside a worker thread (worker.ts), or on the calling thread in tests.
+ * inside a worker thread (worker.ts), and on the calling thread, which
+ * takes its share of every block (executor.ts) a few tasks at a time.
  *
  * Internal module of the parallel executor.
  */

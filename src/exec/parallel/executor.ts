@@ -1,7 +1,8 @@
 /**
- * The parallel block executor: Block-STM over a persistent pool of worker
- * threads, giving exactly what `executeSequential` gives for every thread
- * count. See docs/parallel.md for the design.
+ * The parallel block executor: Block-STM on the calling thread and a
+ * persistent pool of worker threads, giving exactly what
+ * `executeSequential` gives for every thread count. See docs/parallel.md
+ * for the design.
  *
  * @example
  * const executor = await ParallelExecutor.create({ threads: 2 });
@@ -10,8 +11,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Fork } from '../../primitives/fork.js';
-import { EMPTY_BYTES } from '../../primitives/bytes.js';
-import type { AccountChange, AccountState, StateChanges, StateReader } from '../../state/types.js';
+import type { StateChanges, StateReader } from '../../state/types.js';
 import { TxError } from '../../tx/errors.js';
 import { recoverSender } from '../../tx/sign.js';
 import type { Transaction } from '../../tx/types.js';
@@ -20,19 +20,21 @@ import { BlockExecutionError, BlockFold, checkGasAllowance, executeSequential, t
 import type { BlockEnv } from '../types.js';
 import { allocateShared, defaultCapacities, type Capacities, type SharedBuffers } from './buffers.js';
 import { ChangeCollector } from './collect.js';
+import { foldBlock, ReceiptFold } from './fold.js';
 import { WORK_DONE, WORK_IDLE, WorkerEngine, type BlockJob, type FaultInjection, type TxRunner, type WorkerStats } from './engine.js';
 import { FEE_END, MVMemory, PRESTATE } from './mv-memory.js';
 import { ModePolicy } from './policy.js';
 import { BlockFailure, WorkerPool } from './pool.js';
 import { LocationTable, type StateSnapshot } from './table.js';
-import { OUTCOME_ERROR, OUTCOME_INVALID, OUTCOME_OK, OutcomeCollector } from './results.js';
+import { OutcomeCollector } from './results.js';
 import { ABORT, EXECUTED, MAX_WORKERS, RECOVER_GATE, Scheduler, TXS_READY } from './scheduler.js';
 import { BlockEncoder } from './tx-codec.js';
 import { ABORT_CAPACITY, ABORT_CONTENTION, ABORT_NEEDS_SEQUENTIAL, ABORT_WORKER_FAILED, BlockAborted, ParallelExecutionError } from './types.js';
+import { sumStats, type BlockProfile, type ParallelRunStats } from './stats.js';
 import { writeAddress } from './words.js';
 
 export interface ParallelExecutorOptions {
-  /** Worker threads (default: the machine's available parallelism). */
+  /** Busy threads: the calling thread and threads − 1 workers (default: the machine's available parallelism). */
   threads?: number;
   /** Blocks with fewer than threads × this many transactions run sequentially (default 4). */
   minTxsPerThread?: number;
@@ -46,8 +48,9 @@ export interface ParallelExecutorOptions {
   workerMemoryLimitMb?: number;
   /**
    * Run each block the way that has been faster (measured per gas over the
-   * blocks seen, re-probed every 16 blocks; see policy.ts). Default true;
-   * `forceParallel` on a block overrides it.
+   * recent blocks, the other way re-probed every 8 blocks; see policy.ts),
+   * and give up early on a contended block (run it sequentially). Default
+   * true; `forceParallel` on a block overrides both.
    */
   adaptive?: boolean;
   /** Module (URL) exporting `applyTransaction` for the workers to run instead of the EVM's (tests). */
@@ -74,45 +77,7 @@ export interface ExecuteOptions {
   fault?: FaultInjection;
 }
 
-export interface ParallelRunStats {
-  mode: 'parallel' | 'sequential';
-  /** Why the block ran sequentially. */
-  reason?: string;
-  threads: number;
-  txs: number;
-  executions: number;
-  /** executions − txs. */
-  reexecutions: number;
-  validations: number;
-  validationAborts: number;
-  dependencyAborts: number;
-  knownDependencyWaits: number;
-  sleeps: number;
-  /** The busiest worker's time in the block, and its waits (for encoding, idle). */
-  workerBusyMs: number;
-  workerWaitMs: number;
-  /** Distinct locations in the multi-version memory. */
-  locations: number;
-  /** Time spent before the workers start (encoding, table upkeep), in the workers, and folding results. */
-  prepareMs: number;
-  parallelMs: number;
-  foldMs: number;
-  /** Of foldMs: building the block's StateChanges, and applying them to the caller's state. */
-  changesMs: number;
-  applyMs: number;
-  totalMs: number;
-}
-
-/** Per-transaction figures for a scaling model (replay with virtual threads). */
-export interface BlockProfile {
-  /** ms of each transaction's final execution. */
-  execMs: number[];
-  /** ms of all its executions. */
-  totalMs: number[];
-  executions: number[];
-  /** Lower transactions whose writes the final execution read. */
-  deps: number[][];
-}
+export type { BlockProfile, ParallelRunStats } from './stats.js';
 
 export interface ParallelBlockResult extends BlockResult {
   stats: ParallelRunStats;
@@ -146,7 +111,7 @@ const MAIN_TASKS_PER_TURN = 4;
 const MAIN_COLLECT_BUDGET = 16;
 /** Incarnations before a block may be given up for contention, and the share of aborts that does it (see checkContention). */
 const CONTENTION_MIN_EXECUTIONS = 32;
-const CONTENTION_ABORT_SHARE = 0.3;
+const CONTENTION_ABORT_SHARE = 0.2;
 /** Its idle wait before looking again (it is woken as soon as a task may exist). */
 const IDLE_WAIT_MS = 20;
 
@@ -258,9 +223,10 @@ export class ParallelExecutor {
       } catch (err) {
         if (!(err instanceof BlockFailure)) throw err;
         if (err.reason === ABORT_CONTENTION) {
-          // Given up before anything was committed: the table is still in step.
+          // Given up before anything was committed: the table is still in step. The
+          // policy counts the attempt as what parallel cost here (the start, then sequential).
           const r = this.sequential(state, txs, env, opts, t0, this.contention);
-          this.policy.record('sequential', r.stats.totalMs, r.gasUsed);
+          this.policy.record('parallel', r.stats.totalMs, r.gasUsed);
           return r;
         }
         // The workers may have committed part of the block into the table.
@@ -474,7 +440,6 @@ export class ParallelExecutor {
     }
     const workerStats = await running;
     const t3 = performance.now();
-    if (process.env.ML_DEBUG) console.error([...workerStats, mainStats].map((w) => w === undefined ? '-' : `ex ${w.executions} val ${w.validations} busy ${w.busyMs.toFixed(2)} wait ${w.waitMs.toFixed(2)} commit ${w.commitMs.toFixed(2)} sleeps ${w.sleeps}`).join(' | '), `par ${(t2 - t1).toFixed(2)} fold ${(t3 - t2).toFixed(2)}`);
     const stats = sumStats(mainStats === undefined ? workerStats : [...workerStats, mainStats], n, job.executors);
     stats.locations = this.mv.locationCount();
     stats.prepareMs = t1 - t0;
@@ -510,7 +475,7 @@ export class ParallelExecutor {
       const idle = state === WORK_IDLE;
       if (outcomes.step() || idle) receipts.advance();
       changes.step(idle ? COLLECT_BUDGET : MAIN_COLLECT_BUDGET);
-      if (bail && turn % 4 === 0 && job.executors > 1) this.checkContention(main);
+      if (bail && turn % 2 === 0 && job.executors > 1) this.checkContention(main);
       if (idle) await main.idleWait(IDLE_WAIT_MS);
     }
     const stats = main.blockStats;
@@ -563,35 +528,10 @@ export class ParallelExecutor {
    * the sequential executor, when there is one.
    */
   private fold(state: ExecState, txs: readonly Transaction[], env: BlockEnv, outcomes: OutcomeCollector, changes: ChangeCollector, receipts: ReceiptFold): BlockResult {
-    const n = txs.length;
-    const fold = receipts.fold;
-    // The receipts folded ahead stand up to the first transaction whose final incarnation is another.
-    let i = receipts.confirm();
-    for (; i < n; i++) {
-      const o = outcomes.final(i);
-      if (o === undefined) throw new BlockFailure(`transaction ${i} has no result for its final incarnation`, ABORT_NEEDS_SEQUENTIAL);
-      let invalid: BlockExecutionError | undefined;
-      try {
-        checkGasAllowance(txs[i], env, fold.gasUsed, i);
-      } catch (err) {
-        invalid = err as BlockExecutionError;
-      }
-      if (invalid === undefined && o.kind === OUTCOME_ERROR) throw new BlockFailure(`transaction ${i}: ${o.message}`, ABORT_NEEDS_SEQUENTIAL);
-      if (invalid === undefined && o.kind === OUTCOME_INVALID) invalid = new BlockExecutionError(i, o.error);
-      if (invalid !== undefined) {
-        this.commit(state, changes.finish(i, n), false);
-        throw invalid;
-      }
-      if (o.kind === OUTCOME_OK) fold.addReceipt(o.result);
-    }
-    const result = fold.finish();
-    const t0 = performance.now();
-    const all = changes.finish(n, n);
-    const t1 = performance.now();
-    this.commit(state, all, true);
-    this.changesMs = t1 - t0;
-    this.applyMs = performance.now() - t1;
-    return { ...result, changes: all };
+    const r = foldBlock(txs, env, outcomes, changes, receipts, (all, complete) => this.commit(state, all, complete));
+    this.changesMs = r.changesMs;
+    this.applyMs = r.applyMs;
+    return r.result;
   }
 
   /** Commits to the caller's state (the workers have committed to the table). */
@@ -629,48 +569,6 @@ export async function executeParallel(
     return await ex.execute(state, txs, env, options);
   } finally {
     await ex.close();
-  }
-}
-
-/**
- * Receipts folded in order while the block runs, from the outcomes decoded
- * so far (speculative: a transaction may still run again). At the end,
- * `confirm` keeps the prefix whose incarnations are the final ones, and the
- * fold goes on from there: the block's tail then only folds what changed.
- */
-class ReceiptFold {
-  readonly fold = new BlockFold();
-  /** The incarnation each folded receipt came from. */
-  private readonly inc: Int32Array;
-
-  constructor(
-    private readonly txs: readonly Transaction[],
-    private readonly env: BlockEnv,
-    private readonly outcomes: OutcomeCollector,
-  ) {
-    this.inc = new Int32Array(txs.length);
-  }
-
-  /** Folds on while the next transaction's outcome is decoded, valid and within the block's gas. */
-  advance(): void {
-    const fold = this.fold;
-    const outcomes = this.outcomes;
-    for (let i = fold.receipts.length; i < this.txs.length; i++) {
-      const o = outcomes.decoded(i);
-      if (o === undefined || o.kind !== OUTCOME_OK || this.txs[i].gasLimit > this.env.gasLimit - fold.gasUsed) return;
-      this.inc[i] = outcomes.decodedIncarnation(i);
-      fold.addReceipt(o.result);
-    }
-  }
-
-  /** Once all threads stopped: drops the receipts from the first that is not final; returns how many stand. */
-  confirm(): number {
-    const fold = this.fold;
-    const n = fold.receipts.length;
-    let i = 0;
-    while (i < n && this.outcomes.final(i) !== undefined && this.outcomes.decodedIncarnation(i) === this.inc[i]) i++;
-    fold.truncate(i);
-    return i;
   }
 }
 
@@ -724,25 +622,4 @@ function runWith(
     fold.add(r);
   }
   return fold.finish();
-}
-
-function sumStats(ws: WorkerStats[], n: number, threads: number): ParallelRunStats {
-  const s: ParallelRunStats = {
-    mode: 'parallel', threads, txs: n, executions: 0, reexecutions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0,
-    knownDependencyWaits: 0, sleeps: 0, workerBusyMs: 0, workerWaitMs: 0, locations: 0, prepareMs: 0, parallelMs: 0, foldMs: 0, changesMs: 0, applyMs: 0, totalMs: 0,
-  };
-  for (const w of ws) {
-    s.executions += w.executions;
-    s.validations += w.validations;
-    s.validationAborts += w.validationAborts;
-    s.dependencyAborts += w.dependencyAborts;
-    s.knownDependencyWaits += w.knownDependencyWaits;
-    s.sleeps += w.sleeps;
-    if (w.busyMs > s.workerBusyMs) {
-      s.workerBusyMs = w.busyMs;
-      s.workerWaitMs = w.waitMs;
-    }
-  }
-  s.reexecutions = s.executions - n;
-  return s;
 }

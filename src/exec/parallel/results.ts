@@ -54,9 +54,7 @@ export function writeOutcome(w: WordWriter, o: Outcome): void {
   }
 }
 
-/** Decodes an outcome of `len` words at the reader's position. */
-export function readOutcome(r: WordReader, len: number): Outcome {
-  const start = r.pos;
+export function readOutcome(r: WordReader): Outcome {
   const kind = r.int();
   if (kind === OUTCOME_INVALID) {
     const code = td.decode(r.bytes()) as TxErrorCode;
@@ -71,18 +69,11 @@ export function readOutcome(r: WordReader, len: number): Outcome {
   const blobGasUsed = r.u256();
   const contractAddress = r.int() === 0 ? undefined : r.address();
   const logs: Log[] = [];
-  const count = r.int();
-  if (count > 0) {
-    // One copy of the outcome's remaining words; topics and data are views into it
-    // (an ERC-20 transfer's log alone is four byte strings: four allocations otherwise).
-    const from = r.pos * 8;
-    const arena = r.u8.slice(from, from + 8 * (len - (r.pos - start)));
-    for (let n = count; n > 0; n--) {
-      const address = r.address();
-      const topics: Uint8Array[] = [];
-      for (let t = r.int(); t > 0; t--) topics.push(r.bytesView(arena, -from));
-      logs.push({ address, topics, data: r.bytesView(arena, -from) });
-    }
+  for (let n = r.int(); n > 0; n--) {
+    const address = r.address();
+    const topics: Uint8Array[] = [];
+    for (let t = r.int(); t > 0; t--) topics.push(r.bytes());
+    logs.push({ address, topics, data: r.bytes() });
   }
   const result: TxSummary = { status, gasUsed, logs, blobGasUsed };
   if (contractAddress !== undefined) result.contractAddress = contractAddress;
@@ -113,6 +104,8 @@ export class OutcomeCollector {
     this.decodedInc = new Int32Array(n).fill(-1);
     this.outcomes = new Array(n);
     this.reader = new WordReader(results);
+    // Topics and data as views into one private arena (an ERC-20 transfer's log is four byte strings).
+    this.reader.useArena();
     this.index = new Int32Array(resultIndex);
   }
 
@@ -141,7 +134,7 @@ export class OutcomeCollector {
     } else {
       if (this.index[16 * i + 2] !== inc) return false;
       this.reader.pos = this.index[16 * i];
-      this.outcomes[i] = readOutcome(this.reader, this.index[16 * i + 1]);
+      this.outcomes[i] = readOutcome(this.reader);
     }
     this.decodedInc[i] = inc;
     return true;

@@ -17,7 +17,6 @@
  *
  * Internal module of the parallel executor.
  */
-import { KECCAK_EMPTY } from '../../primitives/keccak.js';
 import { ABSENT, applyFees, type AccountRead } from './coinbase.js';
 import { KEY_WORDS, KIND_ACCOUNT, KIND_STORAGE, KeyScratch, keyKind } from './keys.js';
 import { CODE_MV, CODE_PRESTATE, F_ABSENT, type MVMemory } from './mv-memory.js';
@@ -25,6 +24,7 @@ import { COMMIT_A, COMMIT_A_DONE, COMMIT_B, COMMIT_COINBASE } from './scheduler.
 import type { LocationTable } from './table.js';
 import { ABORT_TIMEOUT, BlockAborted } from './types.js';
 import { readU256 } from './words.js';
+import { accountState } from './account.js';
 
 const CHUNK = 64;
 
@@ -172,7 +172,7 @@ export class TableCommitter {
     } else {
       const i32 = mv.i32;
       const len = i32[2 * (e + 11) + 1];
-      const state = { nonce: mv.w64[e + 2], balance: readU256(mv.w64, i32, e + 3), codeHash: mv.u8.slice((e + 7) * 8, (e + 7) * 8 + 32), code: new Uint8Array(len) };
+      const state = accountState(mv.w64[e + 2], readU256(mv.w64, i32, e + 3), new Uint8Array(len), mv.u8.slice((e + 7) * 8, (e + 7) * 8 + 32));
       read = { ...ABSENT, state, codeSrc: i32[2 * (e + 12)], codeOff: i32[2 * (e + 11)], codeLen: len, wipeTx: i32[2 * (e + 12) + 1] };
     }
     const feeTxs: number[] = [];

@@ -31,6 +31,7 @@ import type { AccountState, StateChanges } from '../../state/types.js';
 import { KEY_WORDS, KIND_ACCOUNT, KeyScratch, keyEquals, pow2AtLeast, storeKey, TAG_WORD } from './keys.js';
 import { ABORT_CAPACITY, BlockAborted } from './types.js';
 import { readU256, writeU256 } from './words.js';
+import { accountState } from './account.js';
 
 const EMPTY = 0;
 const CLAIMED = 1;
@@ -268,8 +269,8 @@ export class LocationTable {
     const i32 = this.i32;
     if (i32[2 * (b + 11)] === 0) return undefined;
     const nonce = (i32[2 * b] | i32[2 * b + 1]) === 0 ? 0n : this.w64[b];
-    if (i32[2 * (b + 9) + 1] === 0) return { nonce, balance: readU256(this.w64, i32, b + 1), codeHash: KECCAK_EMPTY, code: EMPTY_BYTES };
-    return { nonce, balance: readU256(this.w64, i32, b + 1), codeHash: this.codeHashOf(slot), code: this.codeOf(slot) };
+    if (i32[2 * (b + 9) + 1] === 0) return accountState(nonce, readU256(this.w64, i32, b + 1), EMPTY_BYTES, KECCAK_EMPTY);
+    return accountState(nonce, readU256(this.w64, i32, b + 1), this.codeOf(slot), this.codeHashOf(slot));
   }
 
   codeOf(slot: number): Uint8Array {

@@ -148,16 +148,6 @@ export class WordReader {
     this.arenaPos = 0;
   }
 
-  /**
-   * A byte string as a view into `arena` (copied there at `at`, see
-   * `bytesInto`): several small strings then share one allocation.
-   */
-  bytesView(arena: Uint8Array, at: number): Uint8Array {
-    const len = this.int();
-    const start = this.pos * 8;
-    this.pos += (len + 7) >> 3;
-    return len === 0 ? EMPTY_BYTES : arena.subarray(at + start, at + start + len);
-  }
 }
 
 /** `signature`: also v, r, s (workers need them only to recover senders). */

@@ -25,6 +25,7 @@ import {
 import type { LocationTable } from './table.js';
 import type { Incarnation, TxIdx } from './types.js';
 import { readU256, writeU256 } from './words.js';
+import { accountState } from './account.js';
 
 /**
  * What this thread knows of an account for the whole block: its table slot
@@ -152,7 +153,7 @@ export class TxView implements StateReader {
       code = c;
       codeHash = mv.u8.slice((e + 7) * 8, (e + 7) * 8 + 32);
     }
-    const state = { nonce: mv.w64[e + 2], balance: readU256(mv.w64, i32, e + 3), codeHash, code };
+    const state = accountState(mv.w64[e + 2], readU256(mv.w64, i32, e + 3), code, codeHash);
     return { state, codeSrc: src, codeOff: off, codeLen: len, codeSet: (flags & F_CODESET) !== 0, deletedInBlock: false, wipeTx, inBlock: true, loc };
   }
 

@@ -1,0 +1,70 @@
+/**
+ * What the parallel executor reports about a block: counters and times
+ * (`stats` on every result) and, on request, per-transaction figures for
+ * the scaling model (`profile`).
+ *
+ * Internal module of the parallel executor (the types are re-exported by executor.ts).
+ */
+import type { WorkerStats } from './engine.js';
+
+export interface ParallelRunStats {
+  mode: 'parallel' | 'sequential';
+  /** Why the block ran sequentially. */
+  reason?: string;
+  threads: number;
+  txs: number;
+  executions: number;
+  /** executions − txs. */
+  reexecutions: number;
+  validations: number;
+  validationAborts: number;
+  dependencyAborts: number;
+  knownDependencyWaits: number;
+  sleeps: number;
+  /** The busiest worker's time in the block, and its waits (for encoding, idle). */
+  workerBusyMs: number;
+  workerWaitMs: number;
+  /** Distinct locations in the multi-version memory. */
+  locations: number;
+  /** Time spent before the workers start (encoding, table upkeep), in the workers, and folding results. */
+  prepareMs: number;
+  parallelMs: number;
+  foldMs: number;
+  /** Of foldMs: building the block's StateChanges, and applying them to the caller's state. */
+  changesMs: number;
+  applyMs: number;
+  totalMs: number;
+}
+
+/** Per-transaction figures for a scaling model (replay with virtual threads). */
+export interface BlockProfile {
+  /** ms of each transaction's final execution. */
+  execMs: number[];
+  /** ms of all its executions. */
+  totalMs: number[];
+  executions: number[];
+  /** Lower transactions whose writes the final execution read. */
+  deps: number[][];
+}
+
+/** The block's counters from each thread's. */
+export function sumStats(ws: WorkerStats[], n: number, threads: number): ParallelRunStats {
+  const s: ParallelRunStats = {
+    mode: 'parallel', threads, txs: n, executions: 0, reexecutions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0,
+    knownDependencyWaits: 0, sleeps: 0, workerBusyMs: 0, workerWaitMs: 0, locations: 0, prepareMs: 0, parallelMs: 0, foldMs: 0, changesMs: 0, applyMs: 0, totalMs: 0,
+  };
+  for (const w of ws) {
+    s.executions += w.executions;
+    s.validations += w.validations;
+    s.validationAborts += w.validationAborts;
+    s.dependencyAborts += w.dependencyAborts;
+    s.knownDependencyWaits += w.knownDependencyWaits;
+    s.sleeps += w.sleeps;
+    if (w.busyMs > s.workerBusyMs) {
+      s.workerBusyMs = w.busyMs;
+      s.workerWaitMs = w.waitMs;
+    }
+  }
+  s.reexecutions = s.executions - n;
+  return s;
+}
