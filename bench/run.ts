@@ -5,10 +5,9 @@
  * and reports rows as a table or JSON lines (shared/guide/workloads.md,
  * "Reporting"). Engines load lazily: @ethereumjs/vm is a dev dependency.
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { ParallelEngine, type ParallelEngineResult } from './engines/parallel.js';
 import type { Engine, EngineResult } from './engines/types.js';
+import { collectGarbage } from './gc.js';
 import { makeWorkload } from './workloads/index.js';
 import type { Workload } from './workloads/types.js';
 
@@ -117,33 +116,6 @@ const WARMUP_MAX_RUNS = 40;
 /** Transactions that count as enough warm-up whatever the number of runs (a 1-gigagas block is one run). */
 const WARMUP_ENOUGH_TXS = 10_000;
 
-let gcFn: (() => void) | undefined;
-
-/**
- * A full garbage collection right before each timed span (after the
- * engine's setup), so that a run neither pays for collecting the previous
- * run's state nor copies its own freshly loaded pre-state out of the young
- * generation: without it erc20 alternated between ~35k and ~58k tx/s of CPU
- * time, and raw-transfers measured ~90k tx/s where a steady loop runs ~200k.
- * `--expose-gc` set at run time makes `gc` visible to contexts created afterwards.
- */
-async function collectGarbage(): Promise<void> {
-  if (gcFn === undefined) {
-    const g = (globalThis as { gc?: () => void }).gc;
-    if (g !== undefined) gcFn = g;
-    else {
-      v8.setFlagsFromString('--expose-gc');
-      gcFn = vm.runInNewContext('gc') as () => void;
-    }
-  }
-  gcFn();
-  // V8 sweeps concurrently after a full collection: let its helper threads
-  // finish before the timed span, or their CPU time lands in `cpu ms`.
-  await new Promise((resolve) => setTimeout(resolve, SWEEP_WAIT_MS));
-}
-
-/** What a full collection's concurrent sweeping of our heaps (~10-100 MB) needs at most, measured. */
-const SWEEP_WAIT_MS = 50;
 
 /** Untimed runs from a fresh pre-state each, until V8 has had time to optimize the engine's hot code. */
 async function warmUp(engine: Engine, w: Workload, maxTxs: number | undefined): Promise<void> {

@@ -6,13 +6,12 @@
  * block (per-transaction times and dependencies), replayed through the
  * scheduler with 4-32 virtual threads.
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { calibrate, calibrateMedian, type Calibration, type MeasuredRun } from '../src/analysis/calibrate.js';
 import { fromProfile, fromProfiles, idealSpeedup, PREDICT_THREADS, simulateBlockStm, type ScalingInput, type SimOptions, type SimResult } from '../src/analysis/scaling.js';
 import { ParallelExecutor, type BlockProfile, type ParallelBlockResult, type ParallelRunStats } from '../src/exec/parallel/executor.js';
 import { loadPreState, stateProbe } from './engines/multilane.js';
 import type { Workload } from './workloads/types.js';
+import { collectGarbage } from './gc.js';
 
 /** Warm-up as bench/run.ts: untimed runs until both bounds are met (V8 must optimize the workers' EVM). */
 const WARMUP_MIN_RUNS = 5;
@@ -32,21 +31,6 @@ export interface ParallelMeasurement {
   problems: string[];
 }
 
-let gcFn: (() => void) | undefined;
-
-/** A full collection before a timed span, as bench/run.ts does (same reasons). */
-export async function collectGarbage(): Promise<void> {
-  if (gcFn === undefined) {
-    const g = (globalThis as { gc?: () => void }).gc;
-    if (g !== undefined) gcFn = g;
-    else {
-      v8.setFlagsFromString('--expose-gc');
-      gcFn = vm.runInNewContext('gc') as () => void;
-    }
-  }
-  gcFn();
-  await new Promise((resolve) => setTimeout(resolve, 50));
-}
 
 /**
  * One run of the block from a fresh pre-state. The executor's shared copy
