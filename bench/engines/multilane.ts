@@ -41,6 +41,17 @@ export function recoverSenders(w: Workload, n: number): bigint[] {
   return senders;
 }
 
+/** The untimed part of a run both our engines share: the block's prefix, its pre-state and its senders (recovery timed apart). */
+export function prepareRun(w: Workload, options?: EngineRunOptions) {
+  const n = txCount(w, options);
+  const state = loadPreState(w);
+  const recoverTimer = startTimer();
+  const senders = recoverSenders(w, n);
+  const recoverMs = recoverTimer().ms;
+  const txs = n === w.txs.length ? w.txs : w.txs.slice(0, n);
+  return { n, state, senders, recoverMs, txs };
+}
+
 export class MultilaneEngine implements Engine {
   readonly name = 'multilane';
 
@@ -49,13 +60,7 @@ export class MultilaneEngine implements Engine {
   }
 
   async run(w: Workload, options?: EngineRunOptions): Promise<EngineResult> {
-    const n = txCount(w, options);
-    const state = loadPreState(w);
-    const recoverTimer = startTimer();
-    const senders = recoverSenders(w, n);
-    const recoverMs = recoverTimer().ms;
-
-    const txs = n === w.txs.length ? w.txs : w.txs.slice(0, n);
+    const { n, state, senders, recoverMs, txs } = prepareRun(w, options);
     await options?.beforeTimed?.();
     const timer = startTimer();
     const block = executeSequential(state, txs, senders, w.env);

@@ -17,8 +17,8 @@
  */
 import { ParallelExecutor, type ParallelRunStats } from '../../src/exec/parallel/executor.js';
 import type { BenchReceipt, Workload } from '../workloads/types.js';
-import { loadPreState, recoverSenders, stateProbe } from './multilane.js';
-import { startTimer, txCount, type Engine, type EngineResult, type EngineRunOptions } from './types.js';
+import { prepareRun, stateProbe } from './multilane.js';
+import { startTimer, type Engine, type EngineResult, type EngineRunOptions } from './types.js';
 
 export type ParallelMode = 'forced' | 'adaptive';
 
@@ -48,12 +48,7 @@ export class ParallelEngine implements Engine {
   }
 
   async run(w: Workload, options?: EngineRunOptions): Promise<ParallelEngineResult> {
-    const n = txCount(w, options);
-    const state = loadPreState(w);
-    const recoverTimer = startTimer();
-    const senders = recoverSenders(w, n);
-    const recoverMs = recoverTimer().ms;
-    const txs = n === w.txs.length ? w.txs : w.txs.slice(0, n);
+    const { n, state, senders, recoverMs, txs } = prepareRun(w, options);
     const ex = await this.executorFor(w, n);
     if (this.snapshot === undefined) {
       ex.loadPreState(state);

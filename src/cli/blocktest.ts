@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { runBlockTestFiles } from '../fixtures/blocktest-pool.js';
-import { runFixtureCommand, type FixtureCommand } from './statetest.js';
+import { FIXTURE_REPORT_OPTIONS, runFixtureCommand, type FixtureCommand } from './statetest.js';
 import { STDIO, type Io } from './usage.js';
 
 export const BLOCKTEST_USAGE = `usage: multilane blocktest <file|dir>... [options]
@@ -23,12 +23,7 @@ options:
   --jobs N                 worker threads, whole files each (default: ${availableParallelism()}, the cores)
   --known-failures FILE    cases allowed to fail, one id a line ("file::test::network  # why");
                            a listed case that passes fails the run (the list only shrinks)
-  --write-failures FILE    write this run's failing cases to FILE in that format
-  --json                   print one JSON object on stdout:
-                           {passed, failed, skipped, known, fixed, failures: [...], byFork}
-  --max-shown N            failures listed in the text report (default 50; 0: all)
-  --no-progress            no progress line on stderr
-  -h, --help               this text`;
+${FIXTURE_REPORT_OPTIONS}`;
 
 const BLOCKTEST: FixtureCommand = {
   name: 'blocktest',

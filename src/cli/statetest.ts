@@ -14,6 +14,14 @@ import { caseId, type FileResult } from '../fixtures/statetest.js';
 import { runStateTestFiles } from '../fixtures/statetest-pool.js';
 import { EXIT_FAILED, EXIT_OK, intFlag, regexFlag, STDIO, UsageError, withUsage, type Io } from './usage.js';
 
+/** The report options every fixture command shares (statetest, blocktest). */
+export const FIXTURE_REPORT_OPTIONS = `  --write-failures FILE    write this run's failing cases to FILE in that format
+  --json                   print one JSON object on stdout:
+                           {passed, failed, skipped, known, fixed, failures: [...], byFork}
+  --max-shown N            failures listed in the text report (default 50; 0: all)
+  --no-progress            no progress line on stderr
+  -h, --help               this text`;
+
 export const STATETEST_USAGE = `usage: multilane statetest <file|dir>... [options]
 
 Runs state-test fixtures (execution-spec-tests / ethereum/tests JSON, .json or
@@ -28,12 +36,7 @@ options:
   --jobs N                 worker threads, whole files each (default: ${availableParallelism()}, the cores)
   --known-failures FILE    cases allowed to fail, one id a line ("file::test::fork::d/g/v  # why");
                            a listed case that passes fails the run (the list only shrinks)
-  --write-failures FILE    write this run's failing cases to FILE in that format
-  --json                   print one JSON object on stdout:
-                           {passed, failed, skipped, known, fixed, failures: [...], byFork}
-  --max-shown N            failures listed in the text report (default 50; 0: all)
-  --no-progress            no progress line on stderr
-  -h, --help               this text`;
+${FIXTURE_REPORT_OPTIONS}`;
 
 /**
  * What sets one fixture-runner command apart (statetest, blocktest): the
