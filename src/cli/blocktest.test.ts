@@ -34,7 +34,12 @@ test('two worker threads give the same results as one thread, in file order', { 
   const pooled = await runBlockTestFiles(files, { jobs: 2 });
   assert.equal(calls, files.length);
   assert.deepEqual(pooled, here);
-  assert.deepEqual(here.map((r) => r.cases.map((c) => c.status).join()), ['fail', 'pass,pass', 'pass']);
+  // collectFixtureFiles sorts by path, and where the temporary directory sorts
+  // against the fixtures depends on the machine: look results up by file name.
+  const byName = new Map(files.map((f, i) => [f.split('/').pop(), here[i].cases.map((c) => c.status).join()]));
+  assert.equal(byName.get('broken.json'), 'fail');
+  assert.equal(byName.get('test_blob_type_tx_pre_fork.json.gz'), 'pass,pass');
+  assert.equal(byName.get('test_precompile_before_fork.json.gz'), 'pass');
 });
 
 test('blocktest: --json summary, failures listed, --known-failures, --fork, exit codes', { skip }, async () => {
