@@ -11,17 +11,16 @@
  */
 import { availableParallelism } from 'node:os';
 import { Fork } from '../../primitives/fork.js';
-import type { StateChanges, StateReader } from '../../state/types.js';
-import { TxError } from '../../tx/errors.js';
+import type { StateChanges } from '../../state/types.js';
 import { recoverSender } from '../../tx/sign.js';
 import type { Transaction } from '../../tx/types.js';
 import { applyTransaction } from '../transaction.js';
-import { BlockExecutionError, BlockFold, checkGasAllowance, executeSequential, type BlockResult, type BlockState } from '../sequential.js';
+import { executeSequential, type BlockResult, type BlockState } from '../sequential.js';
 import type { BlockEnv } from '../types.js';
 import { allocateShared, defaultCapacities, type Capacities, type SharedBuffers } from './buffers.js';
 import { ChangeCollector } from './collect.js';
 import { foldBlock, ReceiptFold } from './fold.js';
-import { WORK_DONE, WORK_IDLE, WorkerEngine, type BlockJob, type FaultInjection, type TxRunner, type WorkerStats } from './engine.js';
+import { WORK_DONE, WORK_IDLE, WorkerEngine, type BlockJob, type TxRunner, type WorkerStats } from './engine.js';
 import { FEE_END, MVMemory, PRESTATE } from './mv-memory.js';
 import { ModePolicy } from './policy.js';
 import { BlockFailure, WorkerPool } from './pool.js';
@@ -33,56 +32,12 @@ import { ABORT_CAPACITY, ABORT_CONTENTION, ABORT_NEEDS_SEQUENTIAL, ABORT_WORKER_
 import { sumStats, type BlockProfile, type ParallelRunStats } from './stats.js';
 import { writeAddress } from './words.js';
 
-export interface ParallelExecutorOptions {
-  /** Busy threads: the calling thread and threads − 1 workers (default: the machine's available parallelism). */
-  threads?: number;
-  /** Blocks with fewer than threads × this many transactions run sequentially (default 4). */
-  minTxsPerThread?: number;
-  /** Blocks whose gas limits add up to less run sequentially (default 0). */
-  minBlockGas?: bigint;
-  /** On a worker failure or timeout, redo the block sequentially (default true) instead of throwing. */
-  fallbackOnFailure?: boolean;
-  /** Deadline for one parallel block (ms, default 120 000). */
-  blockTimeoutMs?: number;
-  /** Heap limit per worker in MiB (a worker over it dies: the block fails over). */
-  workerMemoryLimitMb?: number;
-  /**
-   * Run each block the way that has been faster (measured per gas over the
-   * recent blocks, the other way re-probed every 8 blocks; see policy.ts),
-   * and give up early on a contended block (run it sequentially). Default
-   * true; `forceParallel` on a block overrides both.
-   */
-  adaptive?: boolean;
-  /** Module (URL) exporting `applyTransaction` for the workers to run instead of the EVM's (tests). */
-  runnerModule?: string;
-  /** Runs transactions on the main thread (its share of a parallel block, and the sequential path); default: the EVM's applyTransaction. */
-  runner?: (state: StateReader, tx: Transaction, sender: bigint, env: BlockEnv) => import('../types.js').TxResult;
-  /**
-   * The calling thread is one of the `threads` (default true): it runs the
-   * Block-STM loop beside `threads - 1` workers, so `threads` is the number
-   * of busy threads, and folds results between its tasks. With false it
-   * only coordinates (`threads` workers), as with fault injection.
-   */
-  mainExecutes?: boolean;
-}
+import type { ExecuteOptions, ParallelBlockResult, ParallelExecutorOptions } from './options.js';
+import { describe, firstRecoveryError, recoverAll, runWith } from './fallback.js';
 
-export interface ExecuteOptions {
-  /** senders[i] signed txs[i]; recovered on the workers when absent. */
-  senders?: readonly bigint[];
-  /** Run in parallel even when the block is small. */
-  forceParallel?: boolean;
-  /** Record per-transaction times and dependencies (BlockProfile). */
-  profile?: boolean;
-  /** Tests: make a worker fail at a transaction. */
-  fault?: FaultInjection;
-}
-
+export type { ExecuteOptions, ParallelBlockResult, ParallelExecutorOptions } from './options.js';
 export type { BlockProfile, ParallelRunStats } from './stats.js';
 
-export interface ParallelBlockResult extends BlockResult {
-  stats: ParallelRunStats;
-  profile?: BlockProfile;
-}
 
 type ExecState = BlockState & StateSnapshot;
 
@@ -570,56 +525,4 @@ export async function executeParallel(
   } finally {
     await ex.close();
   }
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
-
-function recoverAll(txs: readonly Transaction[], env: BlockEnv): bigint[] {
-  const allowHighS = env.fork < Fork.Homestead;
-  return txs.map((tx, i) => {
-    try {
-      return recoverSender(tx, { allowHighS });
-    } catch (err) {
-      if (err instanceof TxError) throw new BlockExecutionError(i, err);
-      throw err;
-    }
-  });
-}
-
-function firstRecoveryError(txs: readonly Transaction[], env: BlockEnv, errors: Int32Array): Error {
-  for (let i = 0; i < txs.length; i++) {
-    if (errors[i] === 0) continue;
-    try {
-      recoverSender(txs[i], { allowHighS: env.fork < Fork.Homestead });
-    } catch (err) {
-      if (err instanceof TxError) return new BlockExecutionError(i, err);
-      return err as Error;
-    }
-  }
-  return new ParallelExecutionError('sender recovery failed on a worker but not on the main thread');
-}
-
-function runWith(
-  runner: NonNullable<ParallelExecutorOptions['runner']>,
-  state: BlockState,
-  txs: readonly Transaction[],
-  senders: readonly bigint[],
-  env: BlockEnv,
-): BlockResult {
-  const fold = new BlockFold();
-  for (let i = 0; i < txs.length; i++) {
-    checkGasAllowance(txs[i], env, fold.gasUsed, i);
-    let r;
-    try {
-      r = runner(state, txs[i], senders[i], env);
-    } catch (err) {
-      if (err instanceof TxError) throw new BlockExecutionError(i, err);
-      throw err;
-    }
-    state.apply(r.changes);
-    fold.add(r);
-  }
-  return fold.finish();
 }

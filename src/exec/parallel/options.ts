@@ -1,0 +1,61 @@
+/**
+ * The parallel executor's options: for the executor (`create`) and for one
+ * block (`execute`), and what a block returns.
+ *
+ * Internal module of the parallel executor (re-exported by executor.ts).
+ */
+import type { StateReader } from '../../state/types.js';
+import type { Transaction } from '../../tx/types.js';
+import type { BlockResult } from '../sequential.js';
+import type { BlockEnv, TxResult } from '../types.js';
+import type { FaultInjection } from './engine.js';
+import type { BlockProfile, ParallelRunStats } from './stats.js';
+
+export interface ParallelExecutorOptions {
+  /** Busy threads: the calling thread and threads − 1 workers (default: the machine's available parallelism). */
+  threads?: number;
+  /** Blocks with fewer than threads × this many transactions run sequentially (default 4). */
+  minTxsPerThread?: number;
+  /** Blocks whose gas limits add up to less run sequentially (default 0). */
+  minBlockGas?: bigint;
+  /** On a worker failure or timeout, redo the block sequentially (default true) instead of throwing. */
+  fallbackOnFailure?: boolean;
+  /** Deadline for one parallel block (ms, default 120 000). */
+  blockTimeoutMs?: number;
+  /** Heap limit per worker in MiB (a worker over it dies: the block fails over). */
+  workerMemoryLimitMb?: number;
+  /**
+   * Run each block the way that has been faster (measured per gas over the
+   * recent blocks, the other way re-probed every 8 blocks; see policy.ts),
+   * and give up early on a contended block (run it sequentially). Default
+   * true; `forceParallel` on a block overrides both.
+   */
+  adaptive?: boolean;
+  /** Module (URL) exporting `applyTransaction` for the workers to run instead of the EVM's (tests). */
+  runnerModule?: string;
+  /** Runs transactions on the main thread (its share of a parallel block, and the sequential path); default: the EVM's applyTransaction. */
+  runner?: (state: StateReader, tx: Transaction, sender: bigint, env: BlockEnv) => TxResult;
+  /**
+   * The calling thread is one of the `threads` (default true): it runs the
+   * Block-STM loop beside `threads - 1` workers, so `threads` is the number
+   * of busy threads, and folds results between its tasks. With false it
+   * only coordinates (`threads` workers), as with fault injection.
+   */
+  mainExecutes?: boolean;
+}
+
+export interface ExecuteOptions {
+  /** senders[i] signed txs[i]; recovered on the workers when absent. */
+  senders?: readonly bigint[];
+  /** Run in parallel even when the block is small. */
+  forceParallel?: boolean;
+  /** Record per-transaction times and dependencies (BlockProfile). */
+  profile?: boolean;
+  /** Tests: make a worker fail at a transaction. */
+  fault?: FaultInjection;
+}
+
+export interface ParallelBlockResult extends BlockResult {
+  stats: ParallelRunStats;
+  profile?: BlockProfile;
+}
