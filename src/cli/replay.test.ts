@@ -49,6 +49,24 @@ test('replay table: a row per block, the total, the pre-Byzantium note; --sequen
   assert.match(r.stdout, /\nreplay: 2 blocks: 2 passed, 0 failed/);
 });
 
+test('replay --profile: what bounds each block, in the table and the JSON', { skip }, async () => {
+  const r = await inProcess('replay', CANCUN, '--json', '--runs', '1', '--threads', '2', '--profile', '--no-progress');
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout).blocks[0].scaling;
+  assert.deepEqual(Object.keys(s), ['workMs', 'criticalPathMs', 'ideal', 'twoThreadsMs', 'twoThreads', 'topTx', 'topTxShare']);
+  // The critical path is at most the work and at least the longest transaction.
+  assert.ok(s.criticalPathMs > 0 && s.criticalPathMs <= s.workMs + 1e-9);
+  assert.ok(s.criticalPathMs >= s.topTxShare * s.workMs - 1e-9);
+  assert.ok(s.ideal >= 1 && s.twoThreads >= 1 && s.twoThreads <= 2 + 1e-9 && s.twoThreads <= s.ideal + 1e-9);
+  assert.ok(Number.isInteger(s.topTx) && s.topTx >= 0 && s.topTx < 24);
+  const t = await inProcess('replay', CANCUN, '--runs', '1', '--threads', '2', '--profile', '--no-progress');
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stdout, /\s+ideal\s+2 ideal\s+top tx\n/);
+  assert.match(t.stdout, /\n\s*19923400\s+Cancun\s+24 .* ok\s+[\d.]+x\s+[\d.]+x\s+\d+: \d+%\n/);
+  const seq = await inProcess('replay', CANCUN, '--sequential', '--profile');
+  assert.match(seq.stderr, /--profile profiles a parallel run: drop --sequential/);
+});
+
 test('replay: a block that fails makes the run fail, with its reason', { skip }, async () => {
   // The Frontier block's sender, dropped from a copy of its pre-state: its transaction cannot pay.
   const dir = join(mkdtempSync(join(tmpdir(), 'replay-cli-')), '46147');

@@ -19,8 +19,9 @@ bytecodes.json and block_hashes.json (.json or .json.gz), or a directory of
 such directories (e.g. ../shared/fixtures/mainnet). Each block runs once as
 the reference (sequential; gas used, logs bloom and, from Byzantium, the
 receipts root checked against the header), then --runs times sequentially and
---runs times on the parallel executor, which must agree exactly with the
-reference (receipts and state changes). Times are medians of execution alone:
+once untimed plus --runs times on the parallel executor, which must agree
+exactly with the reference (receipts and state changes). Times are medians of
+execution alone:
 loading and sender recovery are reported apart. Exits 1 if a block fails.
 
 options:
@@ -29,6 +30,10 @@ options:
   --force-parallel   run every block in parallel, even those the executor would
                      run sequentially (too few transactions)
   --runs N           timed runs per mode; the median is reported (default 3)
+  --profile          one more parallel run per block, profiled: adds what bounds
+                     its speedup (ideal: work / critical path; 2 ideal: two
+                     overhead-free threads taking transactions in order; top
+                     tx: the longest transaction's share of the work)
   --json             print one JSON object on stdout:
                      {blocks: [{number, fork, txs, ok, gasUsed, seqMs, parMs, speedup, mismatch?}], ok}
   --no-progress      no progress line on stderr
@@ -43,6 +48,7 @@ interface Flags {
   threads?: number;
   forceParallel: boolean;
   runs: number;
+  profile: boolean;
   json: boolean;
   progress: boolean;
 }
@@ -57,6 +63,7 @@ function parseFlags(argv: string[]): Flags | undefined {
       sequential: { type: 'boolean' },
       'force-parallel': { type: 'boolean' },
       runs: { type: 'string' },
+      profile: { type: 'boolean' },
       json: { type: 'boolean' },
       'no-progress': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -67,11 +74,15 @@ function parseFlags(argv: string[]): Flags | undefined {
   if (values.sequential && (values.threads !== undefined || values['force-parallel'])) {
     throw new UsageError('--sequential runs no parallel executor: drop --threads / --force-parallel');
   }
+  if (values.sequential && values.profile) {
+    throw new UsageError('--profile profiles a parallel run: drop --sequential');
+  }
   return {
     paths: positionals,
     threads: values.sequential ? undefined : (intFlag('--threads', values.threads, 1) ?? availableParallelism()),
     forceParallel: values['force-parallel'] ?? false,
     runs: intFlag('--runs', values.runs, 1) ?? 3,
+    profile: values.profile ?? false,
     json: values.json ?? false,
     progress: !values['no-progress'],
   };
@@ -96,7 +107,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   try {
     for (const [i, dir] of dirs.entries()) {
       if (flags.progress) progress(i, dirs.length, dir, started);
-      reports.push(await replayBlock(dir, { runs: flags.runs, executor, forceParallel: flags.forceParallel }));
+      reports.push(await replayBlock(dir, { runs: flags.runs, executor, forceParallel: flags.forceParallel, profile: flags.profile }));
     }
   } finally {
     if (flags.progress) clearProgress();
@@ -142,6 +153,7 @@ function blockJson(r: BlockReport): Record<string, unknown> {
   };
   if (r.parallelMode !== undefined) out.parallelMode = r.parallelMode;
   if (!r.receiptsChecked) out.receiptsChecked = false;
+  if (r.scaling !== undefined) out.scaling = r.scaling;
   if (r.mismatch !== undefined) out.mismatch = r.mismatch;
   return out;
 }
@@ -183,19 +195,50 @@ function totalRow(label: string, t: ReplayTotals): string[] {
   ];
 }
 
+const PROFILE_COLUMNS = ['ideal', '2 ideal', 'top tx'];
+
+/** A block's --profile cells: ideal speedup, two ideal threads, the longest transaction (index: share). */
+function scalingCells(r: BlockReport): string[] {
+  const s = r.scaling;
+  if (s === undefined) return ['-', '-', '-'];
+  return [`${s.ideal.toFixed(2)}x`, `${s.twoThreads.toFixed(2)}x`, `${s.topTx}: ${(100 * s.topTxShare).toFixed(0)}%`];
+}
+
+/** The same over several blocks: summed work over summed critical paths (and two-thread makespans). */
+function scalingTotalCells(reports: readonly BlockReport[]): string[] {
+  let work = 0;
+  let cp = 0;
+  let two = 0;
+  for (const r of reports) {
+    if (!r.ok || r.scaling === undefined) continue;
+    work += r.scaling.workMs;
+    cp += r.scaling.criticalPathMs;
+    two += r.scaling.twoThreadsMs;
+  }
+  return cp > 0 ? [`${(work / cp).toFixed(2)}x`, `${(work / two).toFixed(2)}x`, ''] : ['-', '-', ''];
+}
+
 /** The per-block table with a total row, and one over the post-merge blocks when there are some. */
 function table(reports: readonly BlockReport[], flags: Flags): string {
-  const rows = reports.map(blockRow);
-  const totals: string[][] = [totalRow('total', replayTotals(reports))];
+  const extra = flags.profile;
+  const columns = extra ? [...COLUMNS, ...PROFILE_COLUMNS] : COLUMNS;
+  const rows = reports.map((r) => (extra ? [...blockRow(r), ...scalingCells(r)] : blockRow(r)));
+  const total = (label: string, rs: readonly BlockReport[]) => {
+    const row = totalRow(label, replayTotals(rs));
+    return extra ? [...row, ...scalingTotalCells(rs)] : row;
+  };
+  const totals: string[][] = [total('total', reports)];
   const postMerge = reports.filter((r) => r.fork !== undefined && r.fork >= Fork.Paris);
-  if (postMerge.length > 0 && postMerge.length < reports.length) totals.push(totalRow('post-merge', replayTotals(postMerge)));
-  const all = [COLUMNS, ...rows, ...totals];
-  const width = COLUMNS.map((_, c) => Math.max(...all.map((row) => row[c].length)));
+  if (postMerge.length > 0 && postMerge.length < reports.length) totals.push(total('post-merge', postMerge));
+  const all = [columns, ...rows, ...totals];
+  const width = columns.map((_, c) => Math.max(...all.map((row) => row[c].length)));
   // Text columns left-aligned, numbers right-aligned.
   const line = (row: string[]): string => row.map((cell, c) => (c === 1 || c === 9 ? cell.padEnd(width[c]) : cell.padStart(width[c]))).join('  ').trimEnd();
   const rule = width.map((w) => '-'.repeat(w)).join('  ');
   const mode = flags.threads === undefined ? 'sequential only' : `parallel on ${flags.threads} thread${flags.threads === 1 ? '' : 's'}${flags.forceParallel ? ', forced' : ''}`;
-  return [`replay: median of ${flags.runs} run${flags.runs === 1 ? '' : 's'}, execution only; ${mode}`, line(COLUMNS), rule, ...rows.map(line), rule, ...totals.map(line)].join('\n');
+  const lines = [`replay: median of ${flags.runs} run${flags.runs === 1 ? '' : 's'}, execution only; ${mode}`, line(columns), rule, ...rows.map(line), rule, ...totals.map(line)];
+  if (extra) lines.push('ideal: work / critical path of the profiled run; 2 ideal: two overhead-free threads taking transactions in order; top tx: the longest one (index: share of work)');
+  return lines.join('\n');
 }
 
 function footer(reports: readonly BlockReport[], seconds: number): string {

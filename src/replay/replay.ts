@@ -1,8 +1,9 @@
 /**
  * Replaying real mainnet blocks: each block once as the reference (the
  * sequential executor, reads recorded, results checked against the header),
- * then `runs` timed runs sequentially and `runs` on the parallel executor,
- * every run on a fresh clone of the pre-state. Reported times are medians;
+ * then `runs` timed runs sequentially and, after one untimed run of its own
+ * (as the reference run is the sequential mode's), `runs` on the parallel
+ * executor, every run on a fresh clone of the pre-state. Reported times are medians;
  * every parallel run must equal the reference exactly.
  *
  * @example
@@ -12,7 +13,8 @@
  * console.log(report.ok, report.seqMs, report.parMs);
  */
 import { basename } from 'node:path';
-import type { ParallelExecutor } from '../exec/parallel/executor.js';
+import type { BlockProfile, ParallelExecutor } from '../exec/parallel/executor.js';
+import { criticalPath, simulate } from '../exec/parallel/model.js';
 import { Fork, forkName } from '../primitives/fork.js';
 import { AbsentReadRecorder, describeMissing, type AbsentRead } from './absent-reads.js';
 import { checkHeader, compareRuns, PRE_BYZANTIUM_NOTE } from './check.js';
@@ -26,6 +28,29 @@ export interface ReplayOptions {
   executor?: ParallelExecutor;
   /** Run every block in parallel, even those the executor would run sequentially. */
   forceParallel?: boolean;
+  /** One more parallel run, profiled: the block's dependency structure (BlockReport.scaling). */
+  profile?: boolean;
+}
+
+/**
+ * What bounds a block's parallel speedup, from a profiled run: the final
+ * executions' times and the lower transactions each read from. Times are
+ * taken as measured (not clamped as the scaling model does for synthetic
+ * workloads): on mainnet one long transaction is a property of the block.
+ */
+export interface BlockScaling {
+  /** Sum of the transactions' execution times, ms. */
+  workMs: number;
+  /** Longest chain of dependent transactions, ms. */
+  criticalPathMs: number;
+  /** workMs / criticalPathMs. */
+  ideal: number;
+  /** Two ideal threads taking transactions in order (no overhead): makespan, ms, and speedup. */
+  twoThreadsMs: number;
+  twoThreads: number;
+  /** The longest transaction's index and its share of workMs. */
+  topTx: number;
+  topTxShare: number;
 }
 
 export interface BlockReport {
@@ -54,6 +79,8 @@ export interface BlockReport {
   /** How the executor ran the block (its own choice unless forced), and what it redid. */
   parallelMode?: 'parallel' | 'sequential';
   reexecutions?: number;
+  /** With `profile`: what bounds the block's speedup. */
+  scaling?: BlockScaling;
 }
 
 function median(xs: number[]): number {
@@ -143,7 +170,10 @@ function agrees(report: BlockReport, what: string, want: BlockRun, got: BlockRun
 
 async function parallelRuns(rb: ReplayBlock, reference: BlockRun, runs: number, options: ReplayOptions, report: BlockReport): Promise<boolean> {
   const par: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  // Run 0 is untimed: the sequential mode's first run over this block (its
+  // code analysis, its cold pages) is the reference run; this is the
+  // parallel mode's, on every thread. It is checked like the others.
+  for (let i = -1; i < runs; i++) {
     const state = rb.pre.clone();
     let run: BlockRun;
     try {
@@ -152,14 +182,48 @@ async function parallelRuns(rb: ReplayBlock, reference: BlockRun, runs: number, 
       report.mismatch = `parallel run failed: ${(e as Error).message}`;
       return false;
     }
-    if (!agrees(report, `parallel run ${i + 1}`, reference, run)) return false;
+    if (!agrees(report, `parallel run ${i + 2}`, reference, run)) return false;
+    if (i < 0) continue;
     par.push(run.ms);
     report.parallelMode = run.stats?.mode;
     report.reexecutions = Math.max(report.reexecutions ?? 0, run.stats?.reexecutions ?? 0);
   }
   report.parMs = median(par);
   report.speedup = report.seqMs! / report.parMs;
+  if (options.profile) return profileRun(rb, reference, options.executor!, report);
   return true;
+}
+
+/** One more parallel run, profiled (forced parallel, checked like the others): report.scaling. */
+async function profileRun(rb: ReplayBlock, reference: BlockRun, executor: ParallelExecutor, report: BlockReport): Promise<boolean> {
+  const state = rb.pre.clone();
+  let run: BlockRun;
+  try {
+    run = await runParallel(rb, state, prepareBlock(rb, state), executor, { forceParallel: true, profile: true });
+  } catch (e) {
+    report.mismatch = `profiled parallel run failed: ${(e as Error).message}`;
+    return false;
+  }
+  if (!agrees(report, 'the profiled parallel run', reference, run)) return false;
+  if (run.profile !== undefined && run.profile.execMs.length > 0) report.scaling = blockScaling(run.profile);
+  return true;
+}
+
+export function blockScaling(p: BlockProfile): BlockScaling {
+  const workMs = p.execMs.reduce((a, b) => a + b, 0);
+  const criticalPathMs = criticalPath(p);
+  let topTx = 0;
+  for (let i = 1; i < p.execMs.length; i++) if (p.execMs[i] > p.execMs[topTx]) topTx = i;
+  const two = simulate(p, 2);
+  return {
+    workMs,
+    criticalPathMs,
+    ideal: criticalPathMs > 0 ? workMs / criticalPathMs : 1,
+    twoThreadsMs: two,
+    twoThreads: two > 0 ? workMs / two : 1,
+    topTx,
+    topTxShare: workMs > 0 ? p.execMs[topTx] / workMs : 0,
+  };
 }
 
 /** Totals over blocks: gas, summed median times, Mgas/s and the speedup of the sums. */

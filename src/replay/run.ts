@@ -18,7 +18,7 @@ import { blockEnv, postBlockSystemCalls, preBlockSystemCalls } from '../block/ex
 import { daoForkChanges } from '../block/dao.js';
 import { collectRequests, type Request } from '../block/requests.js';
 import { applyRewards, applyWithdrawals } from '../block/rewards.js';
-import type { ParallelExecutor, ParallelRunStats } from '../exec/parallel/executor.js';
+import type { BlockProfile, ParallelExecutor, ParallelRunStats } from '../exec/parallel/executor.js';
 import { executeSequential, type BlockState, type TxReceipt } from '../exec/sequential.js';
 import type { BlockEnv } from '../exec/types.js';
 import { Fork } from '../primitives/fork.js';
@@ -39,6 +39,8 @@ export interface BlockRun {
   ms: number;
   /** Parallel runs: the executor's figures (mode, re-executions, ...). */
   stats?: ParallelRunStats;
+  /** A profiled parallel run: per-transaction times and dependencies. */
+  profile?: BlockProfile;
 }
 
 /** Part 1 on `state`; returns the block's environment. */
@@ -78,6 +80,8 @@ export function runSequential(rb: ReplayBlock, state: MemoryState, env: BlockEnv
 export interface ParallelRunOptions {
   /** Run in parallel even where the executor would choose sequential (small blocks). */
   forceParallel?: boolean;
+  /** Record per-transaction times and dependencies (the run is then slower: not for timing). */
+  profile?: boolean;
 }
 
 /**
@@ -88,8 +92,8 @@ export interface ParallelRunOptions {
 export async function runParallel(rb: ReplayBlock, state: MemoryState, env: BlockEnv, executor: ParallelExecutor, opts: ParallelRunOptions = {}): Promise<BlockRun> {
   executor.loadPreState(state);
   const t0 = performance.now();
-  const result = await executor.execute(state, rb.block.transactions, env, { senders: rb.senders, forceParallel: opts.forceParallel });
+  const result = await executor.execute(state, rb.block.transactions, env, { senders: rb.senders, forceParallel: opts.forceParallel, profile: opts.profile });
   const requests = finishBlock(rb, state, env, result.receipts);
   const ms = performance.now() - t0;
-  return { receipts: result.receipts, gasUsed: result.gasUsed, blobGasUsed: result.blobGasUsed, changes: result.changes, requests, ms, stats: result.stats };
+  return { receipts: result.receipts, gasUsed: result.gasUsed, blobGasUsed: result.blobGasUsed, changes: result.changes, requests, ms, stats: result.stats, profile: result.profile };
 }
