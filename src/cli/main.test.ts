@@ -23,6 +23,22 @@ function stateTestsDir(): string {
   return fixturesDir('eest', 'state_tests');
 }
 
+const BIN = join(dirname(HERE), IS_TS ? '../../bin/multilane.js' : '../../../bin/multilane.js');
+const BUILT = existsSync(join(dirname(BIN), '../dist/src/cli/main.js'));
+
+test('bin/multilane.js restarts itself with a larger young generation, and passes the exit code and output through', { skip: !BUILT }, () => {
+  for (const young of [undefined, '0']) {
+    const env = { ...process.env, MULTILANE_YOUNG_MB: young };
+    if (young === undefined) delete env.MULTILANE_YOUNG_MB;
+    const bad = spawnSync(process.execPath, [BIN, 'nonsense'], { encoding: 'utf8', env });
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.match(bad.stderr, /unknown command 'nonsense'/);
+    const help = spawnSync(process.execPath, [BIN, 'replay', '--help'], { encoding: 'utf8', env });
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^usage: multilane replay/);
+  }
+});
+
 test('the dispatch table lists statetest, and every command loads', async () => {
   assert.ok('statetest' in COMMANDS);
   for (const [name, c] of Object.entries(COMMANDS)) assert.equal(typeof (await c.load()), 'function', name);

@@ -8,7 +8,7 @@
  *
  * Internal module of the parallel executor.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { SharedBuffers } from './buffers.js';
 import type { BlockJob, WorkerStats } from './engine.js';
 import { ABORT_CAPACITY, ABORT_TIMEOUT, ABORT_WORKER_FAILED, ParallelExecutionError } from './types.js';
@@ -19,7 +19,19 @@ export interface PoolOptions {
   runnerModule?: string;
   /** V8 heap limit per worker (maxOldGenerationSizeMb). */
   memoryLimitMb?: number;
+  /** V8 young generation per worker (maxYoungGenerationSizeMb; see WORKER_YOUNG_MB). */
+  youngGenerationMb?: number;
 }
+
+/**
+ * A worker's young generation, MB: three semi-spaces of 64 MB. A block
+ * allocates tens of MB of short-lived objects on each thread; with V8's
+ * default (16 MB semi-spaces) a worker met a scavenge every block or two,
+ * each ~5 ms here (the cost of what is live: the block's own objects), in a
+ * block that takes 5-10 ms. The main thread gets the same through the CLI's
+ * --max-semi-space-size (bin/multilane.js).
+ */
+const WORKER_YOUNG_MB = 192;
 
 /** Why a block failed in the pool. */
 export class BlockFailure extends ParallelExecutionError {
@@ -87,7 +99,8 @@ export class WorkerPool {
   private spawn(index: number, buffers: SharedBuffers): Promise<void> {
     const entry = workerEntry();
     const init: WorkerInit = { index, buffers, runnerModule: this.options.runnerModule };
-    const resourceLimits = this.options.memoryLimitMb !== undefined ? { maxOldGenerationSizeMb: this.options.memoryLimitMb } : undefined;
+    const resourceLimits: ResourceLimits = { maxYoungGenerationSizeMb: this.options.youngGenerationMb ?? WORKER_YOUNG_MB };
+    if (this.options.memoryLimitMb !== undefined) resourceLimits.maxOldGenerationSizeMb = this.options.memoryLimitMb;
     const worker = new Worker(entry.script, { eval: entry.eval, workerData: init, resourceLimits });
     const slot: Slot = { worker, version: buffers.version, alive: true };
     this.slots[index] = slot;
