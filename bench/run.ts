@@ -34,6 +34,12 @@ export interface BenchOptions {
   runs?: number;
   /** Check each engine's outcome (default true). */
   check?: boolean;
+  /**
+   * Time each block right after the forced GC and its pause (an idle
+   * machine: the first block after idling runs slower), instead of right
+   * after an untimed run of the same block (default; see EngineRunOptions.warmRun).
+   */
+  cold?: boolean;
   /** Called with each row as soon as it is measured. */
   onRow?: (row: BenchRow) => void;
   /** Progress and notes (stderr in the CLI). */
@@ -134,7 +140,7 @@ async function measure(engine: Engine, w: Workload, cap: number | undefined, opt
   await warmUp(engine, w, warmup);
   const runs = opts.runs ?? (cap === undefined ? DEFAULT_RUNS : 1);
   const results: EngineResult[] = [];
-  for (let i = 0; i < runs; i++) results.push(await engine.run(w, { maxTxs: cap, beforeTimed: collectGarbage }));
+  for (let i = 0; i < runs; i++) results.push(await engine.run(w, { maxTxs: cap, beforeTimed: collectGarbage, warmRun: opts.cold !== true }));
   results.sort((a, b) => a.ms - b.ms);
   const result = results[(results.length - 1) >> 1];
   const row = toRow(w, result, engine instanceof ParallelEngine ? engine.threads : 1);

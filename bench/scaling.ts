@@ -39,10 +39,16 @@ export interface ParallelMeasurement {
  * these runs study Block-STM itself, where the executor's adaptive policy
  * (policy.ts) would run blocks it finds faster sequentially on the main thread.
  */
-async function runOnce(ex: ParallelExecutor, w: Workload, profile: boolean, timed: boolean) {
+async function runOnce(ex: ParallelExecutor, w: Workload, profile: boolean, timed: boolean, warmRun = false) {
+  const warm = warmRun ? loadPreState(w) : undefined;
   const state = loadPreState(w);
-  ex.loadPreState(state);
+  ex.loadPreState(warm ?? state);
   if (timed) await collectGarbage();
+  if (warm !== undefined) {
+    // As the bench's warm runs (EngineRunOptions.warmRun): the same block right before, untimed.
+    await ex.execute(warm, w.txs, w.env, { senders: w.senders, forceParallel: true });
+    ex.loadPreState(state);
+  }
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const result: ParallelBlockResult = await ex.execute(state, w.txs, w.env, { senders: w.senders, profile, forceParallel: true });
@@ -61,9 +67,9 @@ export async function warmUp(ex: ParallelExecutor, w: Workload): Promise<void> {
 }
 
 /** Timed runs (after `warmUp`); the median by wall time is reported, its outcome checked. */
-export async function measureParallel(ex: ParallelExecutor, w: Workload, threads: number, runs: number): Promise<ParallelMeasurement> {
+export async function measureParallel(ex: ParallelExecutor, w: Workload, threads: number, runs: number, cold = false): Promise<ParallelMeasurement> {
   const all = [];
-  for (let i = 0; i < runs; i++) all.push(await runOnce(ex, w, false, true));
+  for (let i = 0; i < runs; i++) all.push(await runOnce(ex, w, false, true, !cold));
   all.sort((a, b) => a.ms - b.ms);
   const mid = all[(all.length - 1) >> 1];
   const problems = await w.check(stateProbe(mid.state), mid.result.receipts);

@@ -45,6 +45,8 @@ export interface SweepOptions {
   pools?: number;
   /** Timed runs per configuration, median reported (default 5). */
   runs?: number;
+  /** Time blocks right after the GC pause instead of after an untimed run (BenchOptions.cold). */
+  cold?: boolean;
   /** Where the SVG goes (default DEFAULT_CHARTS[kind]); null: no chart. */
   chart?: string | null;
   log?: (line: string) => void;
@@ -84,14 +86,14 @@ const DEFAULT_RUNS = 5;
 const SEQ_WARMUP_MIN_RUNS = 5;
 const SEQ_WARMUP_MIN_MS = 1500;
 
-async function measureSequential(engine: MultilaneEngine, w: Workload, runs: number) {
+async function measureSequential(engine: MultilaneEngine, w: Workload, runs: number, cold: boolean) {
   const start = performance.now();
   for (let i = 0; i < 40; i++) {
     await engine.run(w);
     if (i + 1 >= SEQ_WARMUP_MIN_RUNS && performance.now() - start >= SEQ_WARMUP_MIN_MS) break;
   }
   const results = [];
-  for (let i = 0; i < runs; i++) results.push(await engine.run(w, { beforeTimed: collectGarbage }));
+  for (let i = 0; i < runs; i++) results.push(await engine.run(w, { beforeTimed: collectGarbage, warmRun: !cold }));
   results.sort((a, b) => a.ms - b.ms);
   const mid = results[(results.length - 1) >> 1];
   return { ms: mid.ms, gas: Number(mid.gasUsed), problems: await w.check(mid.probe, mid.receipts) };
@@ -118,11 +120,11 @@ export async function runSweep(o: SweepOptions): Promise<SweepRow[]> {
     for (const { name, k } of blockNames(o)) {
       const w = makeWorkload(name, { txs: o.txs, seed: o.seed, pools: o.pools });
       log(`${name}: ${w.txs.length} txs`);
-      const s = await measureSequential(seq, w, runs);
+      const s = await measureSequential(seq, w, runs, o.cold === true);
       await warmUp(par, w);
       // Other processes come and go: probe the cores right before the timed parallel runs.
       const parallelism = await probeParallelism(threads);
-      const p = await measureParallel(par, w, threads, runs);
+      const p = await measureParallel(par, w, threads, runs, o.cold === true);
       log(`${name}: ${threads} threads had ${parallelism.toFixed(2)} cores' worth (cpu-probe.ts)`);
       const profiledT = one === par ? undefined : await profileParallel(par, w, threads);
       if (one !== par) await warmUp(one, w);
@@ -311,6 +313,7 @@ export interface SweepFlags {
   chart?: string;
   ks?: string;
   json?: boolean;
+  cold?: boolean;
 }
 
 function intFlag(flag: string, v: string | undefined, min: number): number | undefined {
@@ -339,6 +342,7 @@ export async function sweepCommand(f: SweepFlags, workloads: string[]): Promise<
       seed: intFlag('--seed', f.seed, 0),
       pools: intFlag('--pools', f.pools, 1),
       runs: intFlag('--runs', f.runs, 1),
+      cold: f.cold ?? false,
       chart: f.chart === 'none' ? null : f.chart,
     };
   } catch (e) {

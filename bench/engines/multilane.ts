@@ -61,7 +61,9 @@ export class MultilaneEngine implements Engine {
 
   async run(w: Workload, options?: EngineRunOptions): Promise<EngineResult> {
     const { n, state, senders, recoverMs, txs } = prepareRun(w, options);
+    const warm = options?.warmRun === true ? loadPreState(w) : undefined;
     await options?.beforeTimed?.();
+    if (warm !== undefined) executeSequential(warm, txs, senders, w.env);
     const timer = startTimer();
     const block = executeSequential(state, txs, senders, w.env);
     const { ms, cpuMs } = timer();

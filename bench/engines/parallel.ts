@@ -17,7 +17,7 @@
  */
 import { ParallelExecutor, type ParallelRunStats } from '../../src/exec/parallel/executor.js';
 import type { BenchReceipt, Workload } from '../workloads/types.js';
-import { prepareRun, stateProbe } from './multilane.js';
+import { loadPreState, prepareRun, stateProbe } from './multilane.js';
 import { startTimer, type Engine, type EngineResult, type EngineRunOptions } from './types.js';
 
 export type ParallelMode = 'forced' | 'adaptive';
@@ -53,10 +53,14 @@ export class ParallelEngine implements Engine {
     if (this.snapshot === undefined) {
       ex.loadPreState(state);
       this.snapshot = ex.snapshotPreState();
-    } else {
+    }
+    const warm = options?.warmRun === true ? loadPreState(w) : undefined;
+    ex.restorePreState(this.snapshot, warm ?? state);
+    await options?.beforeTimed?.();
+    if (warm !== undefined) {
+      await ex.execute(warm, txs, w.env, { senders, forceParallel: this.mode === 'forced' });
       ex.restorePreState(this.snapshot, state);
     }
-    await options?.beforeTimed?.();
     const timer = startTimer();
     const block = await ex.execute(state, txs, w.env, { senders, forceParallel: this.mode === 'forced' });
     const { ms, cpuMs } = timer();

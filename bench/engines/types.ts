@@ -15,6 +15,15 @@ export interface EngineRunOptions {
    * collections of the timed run (a node's state is long-lived).
    */
   beforeTimed?: () => void | Promise<void>;
+  /**
+   * Right after `beforeTimed`, execute the block once untimed, from a
+   * pre-state of its own, and time the run that follows it at once: the
+   * timed block then runs as a node's next block does under load, on
+   * threads that were just busy. After `beforeTimed`'s pause (an idle
+   * machine) the first block ran ~1.6x slower sequentially and ~2.3x on two
+   * threads here (docs/benchmarks.md).
+   */
+  warmRun?: boolean;
 }
 
 export interface EngineResult {

@@ -36,6 +36,10 @@ options:
   --runs N                 timed runs per engine, the median reported
                            (default 5; 1 for @ethereumjs/vm when capped)
   --no-check               skip checking each engine's outcome
+  --cold                   time each block right after the pause that follows
+                           the forced GC (an idle machine), instead of right
+                           after an untimed run of the same block (the default:
+                           a node executing blocks back to back)
   --json                   one JSON object per row instead of the table
   -h, --help               this text
 
@@ -77,6 +81,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         'ethereumjs-max-txs': { type: 'string' },
         runs: { type: 'string' },
         'no-check': { type: 'boolean' },
+        cold: { type: 'boolean' },
         json: { type: 'boolean' },
         sweep: { type: 'string' },
         chart: { type: 'string' },
@@ -110,6 +115,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       ethereumjsMaxTxs: positiveInt('--ethereumjs-max-txs', values['ethereumjs-max-txs'], true),
       runs: positiveInt('--runs', values.runs),
       check: !values['no-check'],
+      cold: values.cold ?? false,
     };
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;

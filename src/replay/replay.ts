@@ -173,11 +173,18 @@ async function parallelRuns(rb: ReplayBlock, reference: BlockRun, runs: number, 
   // Run 0 is untimed: the sequential mode's first run over this block (its
   // code analysis, its cold pages) is the reference run; this is the
   // parallel mode's, on every thread. It is checked like the others.
+  let snapshot: unknown;
   for (let i = -1; i < runs; i++) {
     const state = rb.pre.clone();
+    const env = prepareBlock(rb, state);
+    // The executor's copy of the pre-state is built once per block (the first run), then put back.
+    if (snapshot === undefined) {
+      options.executor!.loadPreState(state);
+      snapshot = options.executor!.snapshotPreState();
+    }
     let run: BlockRun;
     try {
-      run = await runParallel(rb, state, prepareBlock(rb, state), options.executor!, { forceParallel: options.forceParallel });
+      run = await runParallel(rb, state, env, options.executor!, { forceParallel: options.forceParallel, snapshot });
     } catch (e) {
       report.mismatch = `parallel run failed: ${(e as Error).message}`;
       return false;
@@ -190,16 +197,16 @@ async function parallelRuns(rb: ReplayBlock, reference: BlockRun, runs: number, 
   }
   report.parMs = median(par);
   report.speedup = report.seqMs! / report.parMs;
-  if (options.profile) return profileRun(rb, reference, options.executor!, report);
+  if (options.profile) return profileRun(rb, reference, options.executor!, report, snapshot);
   return true;
 }
 
 /** One more parallel run, profiled (forced parallel, checked like the others): report.scaling. */
-async function profileRun(rb: ReplayBlock, reference: BlockRun, executor: ParallelExecutor, report: BlockReport): Promise<boolean> {
+async function profileRun(rb: ReplayBlock, reference: BlockRun, executor: ParallelExecutor, report: BlockReport, snapshot: unknown): Promise<boolean> {
   const state = rb.pre.clone();
   let run: BlockRun;
   try {
-    run = await runParallel(rb, state, prepareBlock(rb, state), executor, { forceParallel: true, profile: true });
+    run = await runParallel(rb, state, prepareBlock(rb, state), executor, { forceParallel: true, profile: true, snapshot });
   } catch (e) {
     report.mismatch = `profiled parallel run failed: ${(e as Error).message}`;
     return false;

@@ -82,6 +82,13 @@ export interface ParallelRunOptions {
   forceParallel?: boolean;
   /** Record per-transaction times and dependencies (the run is then slower: not for timing). */
   profile?: boolean;
+  /**
+   * The executor's shared copy of this block's pre-state, taken after an
+   * earlier run (`executor.snapshotPreState()`): put back instead of built
+   * anew, so runs reuse the same shared buffers as a node's blocks do (fresh
+   * buffers cost their first touches inside the timed span).
+   */
+  snapshot?: unknown;
 }
 
 /**
@@ -90,7 +97,8 @@ export interface ParallelRunOptions {
  * like loading the files.
  */
 export async function runParallel(rb: ReplayBlock, state: MemoryState, env: BlockEnv, executor: ParallelExecutor, opts: ParallelRunOptions = {}): Promise<BlockRun> {
-  executor.loadPreState(state);
+  if (opts.snapshot !== undefined) executor.restorePreState(opts.snapshot, state);
+  else executor.loadPreState(state);
   const t0 = performance.now();
   const result = await executor.execute(state, rb.block.transactions, env, { senders: rb.senders, forceParallel: opts.forceParallel, profile: opts.profile });
   const requests = finishBlock(rb, state, env, result.receipts);
