@@ -13,10 +13,10 @@ import { loadPreState, stateProbe } from './engines/multilane.js';
 import type { Workload } from './workloads/types.js';
 import { collectGarbage } from './gc.js';
 
-/** Warm-up as bench/run.ts: untimed runs until both bounds are met (V8 must optimize the workers' EVM). */
-const WARMUP_MIN_RUNS = 5;
+/** Warm-up as bench/run.ts's for parallel engines: untimed runs until both bounds are met (V8 must optimize the workers' EVM). */
+const WARMUP_MIN_RUNS = 40;
 const WARMUP_MIN_MS = 1500;
-const WARMUP_MAX_RUNS = 40;
+const WARMUP_MAX_RUNS = 80;
 /** Profiled runs merged per block (fromProfiles: each transaction at its fastest). */
 export const PROFILE_RUNS = 5;
 
