@@ -54,18 +54,27 @@ export class BlockExecutionError extends MultilaneError {
   }
 }
 
+/** Runs one transaction over a state without committing it (applyTransaction, or a test's stand-in). */
+export type TransactionRunner = (state: StateReader, tx: Transaction, sender: bigint, env: BlockEnv) => TxResult;
+
 /**
  * Runs `txs` (signed by `senders`) in order over `state`, committing each
  * transaction's changes to it. Throws BlockExecutionError naming the first
  * invalid transaction (state then holds the changes of those before it).
  */
-export function executeSequential(state: BlockState, txs: readonly Transaction[], senders: readonly bigint[], env: BlockEnv): BlockResult {
+export function executeSequential(
+  state: BlockState,
+  txs: readonly Transaction[],
+  senders: readonly bigint[],
+  env: BlockEnv,
+  runner: TransactionRunner = applyTransaction,
+): BlockResult {
   const fold = new BlockFold();
   for (let i = 0; i < txs.length; i++) {
     checkGasAllowance(txs[i], env, fold.gasUsed, i);
     let result: TxResult;
     try {
-      result = applyTransaction(state, txs[i], senders[i], env);
+      result = runner(state, txs[i], senders[i], env);
     } catch (err) {
       if (err instanceof TxError) throw new BlockExecutionError(i, err);
       throw err;

@@ -9,7 +9,7 @@ import { Fork } from '../../primitives/fork.js';
 import { TxError } from '../../tx/errors.js';
 import { recoverSender } from '../../tx/sign.js';
 import type { Transaction } from '../../tx/types.js';
-import { BlockExecutionError, BlockFold, checkGasAllowance, type BlockResult, type BlockState } from '../sequential.js';
+import { BlockExecutionError, executeSequential, type BlockResult, type BlockState } from '../sequential.js';
 import type { BlockEnv } from '../types.js';
 import type { ParallelExecutorOptions } from './options.js';
 import { ParallelExecutionError } from './types.js';
@@ -50,18 +50,5 @@ export function runWith(
   senders: readonly bigint[],
   env: BlockEnv,
 ): BlockResult {
-  const fold = new BlockFold();
-  for (let i = 0; i < txs.length; i++) {
-    checkGasAllowance(txs[i], env, fold.gasUsed, i);
-    let r;
-    try {
-      r = runner(state, txs[i], senders[i], env);
-    } catch (err) {
-      if (err instanceof TxError) throw new BlockExecutionError(i, err);
-      throw err;
-    }
-    state.apply(r.changes);
-    fold.add(r);
-  }
-  return fold.finish();
+  return executeSequential(state, txs, senders, env, runner);
 }
