@@ -6,6 +6,7 @@
 import { buildAmm, DEFAULT_POOLS } from './amm.js';
 import { buildChain } from './chain.js';
 import { buildContention } from './contention.js';
+import { buildDeposits } from './deposits.js';
 import { buildErc20 } from './erc20.js';
 import { buildMixed } from './mixed.js';
 import { buildRawTransfers } from './raw-transfers.js';
@@ -28,10 +29,11 @@ const GAS_PER_TX: Record<string, number> = {
   chain: 27_800,
   mixed: 50_000,
   contention: 21_000,
+  deposits: 21_000,
 };
 
 /** The names `makeWorkload` accepts; `contention-K` takes any K >= 2. */
-export const WORKLOAD_NAMES = ['raw-transfers', 'erc20', 'erc20-hot', 'amm', 'chain', 'mixed', 'contention-K'] as const;
+export const WORKLOAD_NAMES = ['raw-transfers', 'erc20', 'erc20-hot', 'amm', 'chain', 'mixed', 'deposits', 'contention-K'] as const;
 
 /** What `multilane bench` runs when no workload is named. */
 export const DEFAULT_WORKLOADS = [
@@ -119,6 +121,8 @@ function build(b: BlockBuilder, { kind, k }: Parsed, n: number, pools: number): 
       return buildChain(b, n);
     case 'mixed':
       return buildMixed(b, n, pools);
+    case 'deposits':
+      return buildDeposits(b, n);
     default:
       return buildContention(b, n, k!);
   }

@@ -108,3 +108,48 @@ test('EIP-7702: an authorization sets a delegation and bumps the authority nonce
   // 21000 + 25000 per authorization, no refund: the authority did not exist.
   assert.equal(r.gasUsed, 21000n + 50000n);
 });
+
+test('deferTransfer: a plain transfer to a code-less account leaves a credit, and otherwise equals the normal path', () => {
+  const EOA = 0xe0a0000000000000000000000000000000000001n;
+  const cases: [string, Partial<Transaction>, Fork, boolean][] = [
+    ['to an existing EOA', { to: EOA, value: 5n }, Fork.Cancun, true],
+    ['to an absent account', { to: 0xabcdn, value: 7n, gasLimit: 21_000n }, Fork.Prague, true],
+    ['calldata: the EIP-7623 floor', { to: EOA, value: 1n, data: new Uint8Array(200).fill(1), gasLimit: 40_000n }, Fork.Prague, true],
+    ['legacy, access list', { type: 1, to: EOA, value: 9n, accessList: [{ address: CONTRACT, storageKeys: [1n] }] }, Fork.Berlin, true],
+    ['zero value', { to: EOA, value: 0n }, Fork.Cancun, false],
+    ['to the coinbase', { to: COINBASE, value: 3n }, Fork.Cancun, false],
+    ['to a precompile', { to: 4n, value: 3n }, Fork.Cancun, false],
+    ['to the sender', { to: SENDER, value: 3n }, Fork.Cancun, false],
+    ['before Spurious Dragon', { type: 0, chainId: undefined, v: 27n, to: EOA, value: 3n }, Fork.Homestead, false],
+  ];
+  for (const [what, fields, fork, deferred] of cases) {
+    const t = tx({ ...fields, ...(fields.type === 0 || fields.type === 1 ? { gasPrice: 100n } : {}) });
+    const state = stateWith(Uint8Array.of(0x00));
+    state.setAccount(EOA, { balance: 1n });
+    const asked: bigint[] = [];
+    const reference = applyTransaction(state, t, SENDER, testEnv(fork));
+    const lazy = applyTransaction(state, t, SENDER, testEnv(fork), { deferTransfer: (to) => (asked.push(to), true) });
+    if (!deferred) {
+      assert.deepEqual(asked, [], what);
+      assert.deepStrictEqual(lazy, reference, what);
+      continue;
+    }
+    assert.deepEqual(asked, [t.to], what);
+    assert.deepEqual(lazy.credit, { to: t.to, amount: t.value }, what);
+    const { credit: _c, changes, ...rest } = lazy;
+    const { changes: refChanges, ...refRest } = reference;
+    assert.deepStrictEqual(rest, refRest, what);
+    // The recipient is the only difference: credited, not loaded.
+    const expected = new Map(refChanges);
+    const to = expected.get(t.to!)!;
+    assert.equal(to.balance, (state.getAccount(t.to!)?.balance ?? 0n) + t.value, what);
+    expected.delete(t.to!);
+    assert.deepStrictEqual(changes, expected, what);
+  }
+  // A recipient with code: the caller answers false and the call runs as usual.
+  const state = stateWith(asm(1, 0, 'SSTORE'));
+  const t = tx({ value: 2n });
+  const r = applyTransaction(state, t, SENDER, testEnv(Fork.Cancun), { deferTransfer: () => false });
+  assert.equal(r.credit, undefined);
+  assert.deepStrictEqual(r, applyTransaction(state, t, SENDER, testEnv(Fork.Cancun)));
+});

@@ -31,7 +31,7 @@ import { ExecContext } from '../evm/context.js';
 import { Kind, Status, isSuccess } from '../evm/frame.js';
 import { forkRules } from '../evm/gas.js';
 import { beginCall, beginCreate, execute, finishFrame } from '../evm/message.js';
-import { precompileAddresses } from '../evm/precompiles/index.js';
+import { getPrecompile, precompileAddresses } from '../evm/precompiles/index.js';
 import type { BlockEnv, TxResult } from './types.js';
 
 const MAX_NONCE = 2n ** 64n - 1n;
@@ -49,6 +49,13 @@ export interface ApplyOptions {
    * return the fee as `coinbaseFee` for the caller to add instead.
    */
   deferCoinbasePayment?: boolean;
+  /**
+   * Lazy value transfers (parallel executor, src/exec/parallel/deltas.ts):
+   * asked for a plain value transfer (see `canDefer`) whether `to` has no
+   * code. If so, the transfer runs without loading `to`: the sender is
+   * debited, and the credit is returned as `credit` (not in `changes`).
+   */
+  deferTransfer?: (to: bigint) => boolean;
 }
 
 /** Runs `tx`, sent by `sender`, over `state`; returns its result and writes (not applied to `state`). */
@@ -59,14 +66,22 @@ export function applyTransaction(state: StateReader, tx: Transaction, sender: bi
   const owns = ctx === shared;
   if (owns) busy = true;
   try {
-    return run(ctx, state, tx, sender, env, options?.deferCoinbasePayment === true);
+    return run(ctx, state, tx, sender, env, options?.deferCoinbasePayment === true, options?.deferTransfer);
   } finally {
     ctx.end();
     if (owns) busy = false;
   }
 }
 
-function run(ctx: ExecContext, state: StateReader, tx: Transaction, sender: bigint, env: BlockEnv, deferCoinbase: boolean): TxResult {
+function run(
+  ctx: ExecContext,
+  state: StateReader,
+  tx: Transaction,
+  sender: bigint,
+  env: BlockEnv,
+  deferCoinbase: boolean,
+  deferTransfer: ((to: bigint) => boolean) | undefined,
+): TxResult {
   const fork = env.fork;
   const rules = forkRules(fork);
   // Computed once here, for validation and for the gas accounting below.
@@ -87,22 +102,38 @@ function run(ctx: ExecContext, state: StateReader, tx: Transaction, sender: bigi
   journal.incrementNonce(from);
 
   const target = tx.to ?? createAddress(sender, tx.nonce);
-  if (rules.accessLists) warmUp(ctx, tx, sender, target);
-  if (tx.type === 4) authorize(ctx, tx);
+  let success = true;
+  let gasLeft = tx.gasLimit - intrinsic;
+  let output: Uint8Array = EMPTY_BYTES;
+  let credit: TxResult['credit'];
+  // ---- lazy value transfer (parallel executor) ----
+  if (deferTransfer !== undefined && canDefer(tx, sender, env) && deferTransfer(target)) {
+    // What the call below does for a code-less target: it touches the target
+    // (non-empty after the value, so EIP-161 keeps it), moves the value, and
+    // stops at once with all its gas (warm sets do not outlive the
+    // transaction). The credit is left to the caller; `to` is never loaded.
+    journal.setBalance(from, from.balance - tx.value);
+    credit = { to: target, amount: tx.value };
+  } else {
+    // ---- end lazy value transfer ----
+    if (rules.accessLists) warmUp(ctx, tx, sender, target);
+    if (tx.type === 4) authorize(ctx, tx);
 
-  const top = ctx.frame(0);
-  top.setGas(tx.gasLimit - intrinsic);
-  top.caller = sender;
-  top.value = tx.value;
-  top.transfersValue = true;
-  top.isStatic = false;
-  top.address = target;
-  top.self = journal.account(target);
-  if (tx.to === undefined) startCreate(ctx, tx);
-  else startCall(ctx, tx);
+    const top = ctx.frame(0);
+    top.setGas(tx.gasLimit - intrinsic);
+    top.caller = sender;
+    top.value = tx.value;
+    top.transfersValue = true;
+    top.isStatic = false;
+    top.address = target;
+    top.self = journal.account(target);
+    if (tx.to === undefined) startCreate(ctx, tx);
+    else startCall(ctx, tx);
+    success = isSuccess(top.status);
+    gasLeft = top.gasLeft();
+    output = top.output;
+  }
 
-  const success = isSuccess(top.status);
-  const gasLeft = top.gasLeft();
   let gasUsed = tx.gasLimit - gasLeft;
   const refundCounter = journal.refund > 0 ? BigInt(journal.refund) : 0n;
   gasUsed -= min(gasUsed / rules.refundQuotient, refundCounter);
@@ -122,13 +153,30 @@ function run(ctx: ExecContext, state: StateReader, tx: Transaction, sender: bigi
     status: success ? 1 : 0,
     gasUsed,
     logs: success ? journal.logs : [],
-    output: top.output,
+    output,
     changes: journal.finalize(rules.eip161),
     blobGasUsed,
   };
   if (tx.to === undefined) result.contractAddress = target;
   if (deferredFee !== undefined) result.coinbaseFee = deferredFee;
+  if (credit !== undefined) result.credit = credit;
   return result;
+}
+
+/**
+ * Whether `tx` may be a lazy value transfer (with a code-less `to`, which
+ * the caller checks): a call with value, of type 0-2 (no blobs; no EIP-7702
+ * authorization that could put code on `to`), not to the sender nor the
+ * coinbase (both read and written anyway) nor a precompile (it runs), from
+ * Spurious Dragon on (EIP-161: before it, the transfer's touch rules
+ * differ; a positive value makes `to` non-empty in any case).
+ */
+function canDefer(tx: Transaction, sender: bigint, env: BlockEnv): boolean {
+  const to = tx.to;
+  return (
+    to !== undefined && tx.value > 0n && tx.type <= 2 && to !== sender && to !== env.coinbase &&
+    env.fork >= Fork.SpuriousDragon && getPrecompile(to, env.fork) === undefined
+  );
 }
 
 /** One limits object, refilled per transaction (validation is synchronous and keeps no reference). */

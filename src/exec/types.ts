@@ -55,4 +55,10 @@ export interface TxResult {
    * coinbase balance.
    */
   coinbaseFee?: bigint;
+  /**
+   * Set only with `deferTransfer` (parallel executor): a value transfer to a
+   * code-less account that was NOT applied (`to` is not in `changes`); add
+   * `amount` to `to`'s balance (creating it if absent).
+   */
+  credit?: { to: bigint; amount: bigint };
 }

@@ -5,8 +5,10 @@
  * with collisions, creation transactions), self-destructs, reads of the
  * coinbase and of other balances, same-sender nonce chains, and a tunable
  * conflict rate (how many hot slots and recipients the block shares).
+ * With `deposits`, half the transactions pay a few hot recipients (lazy
+ * value transfers, src/exec/parallel/deltas.ts): see `depositTarget`.
  */
-import { createAddress } from '../../src/evm/address.js';
+import { create2Address, createAddress } from '../../src/evm/address.js';
 import { privateKeyToAddress } from '../../src/crypto/secp256k1.js';
 import type { BlockEnv } from '../../src/exec/types.js';
 import { bigIntToBytes, bytesToBigInt } from '../../src/primitives/bytes.js';
@@ -16,7 +18,7 @@ import { MemoryState } from '../../src/state/memory-state.js';
 import { signTransaction } from '../../src/tx/sign.js';
 import type { Transaction, TxType, UnsignedTransaction } from '../../src/tx/types.js';
 import { deployCode } from './asm.js';
-import { OP, toolCall, toolRuntime } from './tool.js';
+import { OP, childInit, toolCall, toolRuntime } from './tool.js';
 
 /** mulberry32: small, fast, good enough for test data. */
 export class Rng {
@@ -64,6 +66,8 @@ export interface Scenario {
   /** Senders in use (fewer: longer same-sender nonce chains). */
   senders: number;
   txsPerBlock: number;
+  /** Concentrate value transfers on a few recipients (see `World.depositTarget`). */
+  deposits?: boolean;
 }
 
 const TOOL_RUNTIME = toolRuntime();
@@ -80,6 +84,8 @@ export class World {
   private readonly tools: bigint[] = [];
   /** Plain accounts to send to: some exist, some do not. */
   private readonly recipients: bigint[] = [];
+  /** Deposit recipients (`deposits`). */
+  private readonly hot: bigint[] = [];
   private block = 0;
 
   constructor(readonly sc: Scenario) {
@@ -109,6 +115,44 @@ export class World {
     }
     this.recipients.push(coinbase);
     this.env = envFor(sc.fork, coinbase);
+    if (sc.deposits) this.hotRecipients(coinbase);
+  }
+
+  /**
+   * Deposit recipients: EOAs that exist and that do not, a sender, the
+   * coinbase, a contract, and addresses that get code in the block (the
+   * first tool's CREATE2 children for salts 0-3 and CREATE children for its
+   * next nonces; their runtime self-destructs when paid, deleting them
+   * before Cancun, after which a payment revives them as plain accounts).
+   */
+  private hotRecipients(coinbase: bigint): void {
+    const tool = this.tools[0];
+    const initHash = keccak256(childInit());
+    this.hot.push(0xd0d0000000000000000000000000000000000001n, 0xd0d0000000000000000000000000000000000002n);
+    this.state.setAccount(0xd0d0000000000000000000000000000000000002n, { balance: 5n });
+    this.state.setAccount(0xd0d0000000000000000000000000000000000003n, { balance: 0n, nonce: 1n });
+    this.hot.push(0xd0d0000000000000000000000000000000000003n, this.senders[this.senders.length - 1].address, coinbase, tool);
+    for (let salt = 0n; salt < 4n; salt++) this.hot.push(create2Address(tool, salt, initHash));
+    for (let nonce = 1n; nonce < 4n; nonce++) this.hot.push(createAddress(tool, nonce));
+  }
+
+  /**
+   * A deposit-heavy mix: plain transfers to the hot recipients (some of
+   * zero value), their balances read by a contract, value sent to them from
+   * inside a call, the creations that give some of them code; the rest the
+   * usual mix.
+   */
+  private depositTarget(): { to: bigint | undefined; value: bigint; data: Uint8Array } | undefined {
+    const r = this.rng;
+    const roll = r.int(100);
+    const hot = r.pick(this.hot);
+    const tool = this.tools[r.int(2)];
+    if (roll < 45) return { to: hot, value: r.chance(0.05) ? 0n : BigInt(1 + r.int(1_000_000)), data: new Uint8Array(0) };
+    if (roll < 52) return { to: tool, value: 0n, data: toolCall(OP.READ_BALANCE, hot, 500n + BigInt(r.int(4))) };
+    if (roll < 56) return { to: tool, value: BigInt(r.int(5000)), data: toolCall(OP.SEND, hot) };
+    if (roll < 59) return { to: this.tools[0], value: 0n, data: toolCall(OP.CREATE2, 400n + BigInt(r.int(4)), BigInt(r.int(4))) };
+    if (roll < 61) return { to: this.tools[0], value: 0n, data: toolCall(OP.CREATE, 300n) };
+    return undefined;
   }
 
   private txType(): TxType {
@@ -140,6 +184,11 @@ export class World {
     return { to: undefined, value: BigInt(r.int(100)), data: deployCode(TOOL_RUNTIME) };
   }
 
+  /** The address of sender `i` (0 .. senders - 1). */
+  senderAt(i: number): bigint {
+    return this.senders[i].address;
+  }
+
   /** The private key of one of this world's senders. */
   keyOf(address: bigint): Uint8Array {
     return this.senders.find((s) => s.address === address)!.priv;
@@ -155,7 +204,7 @@ export class World {
       const s = r.pick(this.senders);
       const nonce = this.nonces.get(s.address)!;
       this.nonces.set(s.address, nonce + 1n);
-      const { to, value, data } = this.target();
+      const { to, value, data } = (this.sc.deposits ? this.depositTarget() : undefined) ?? this.target();
       const type = this.txType();
       const tip = r.pick([0n, 1n, 3n]);
       const gasPrice = BASE_FEE + tip;

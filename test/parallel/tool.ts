@@ -44,6 +44,11 @@ export const TRANSFER_TOPIC = 0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a116
 /** The child's init code: slot 0 = 7, runtime CALLER SELFDESTRUCT. 16 bytes. */
 const CHILD_INIT = [0x60, 0x07, 0x60, 0x00, 0x55, 0x61, 0x33, 0xff, 0x60, 0x00, 0x52, 0x60, 0x02, 0x60, 0x1e, 0xf3];
 
+/** The child's init code (CREATE2 addresses of the tests' recipients). */
+export function childInit(): Uint8Array {
+  return Uint8Array.from(CHILD_INIT);
+}
+
 function childInitWord(): bigint {
   let v = 0n;
   for (const b of CHILD_INIT) v = (v << 8n) | BigInt(b);

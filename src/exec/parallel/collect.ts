@@ -12,7 +12,9 @@
  *     ACCOUNT or a STORAGE location (workers write ACCOUNT only when nonce,
  *     balance or code changed or the storage was wiped, exactly when the
  *     journal lists it without slots), or, for the coinbase, a lazy fee
- *     changed it;
+ *     changed it (a lazy credit, deltas.ts, is an ACCOUNT entry: written);
+ *   - under lazy credits: the first full version (or the pre-state) with
+ *     the credits applied, as a read of it sees it;
  *   - deleted: the final ACCOUNT version is absent;
  *   - nonce, balance: the final ACCOUNT version, else the pre-state;
  *   - storageCleared: the final ACCOUNT version carries a wipe;
@@ -25,6 +27,7 @@ import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { KECCAK_EMPTY } from '../../primitives/keccak.js';
 import type { AccountChange, StateChanges, StateReader } from '../../state/types.js';
 import { ABSENT, applyFees, type AccountRead } from './coinbase.js';
+import { gatherDeltas, isDelta } from './deltas.js';
 import { KEY_WORDS, KIND_ACCOUNT, KIND_STORAGE, KeyScratch, keyKind } from './keys.js';
 import { CODE_MV, CODE_PRESTATE, F_ABSENT, F_CODESET, F_ESTIMATE, LIST_CHUNK, type MVMemory } from './mv-memory.js';
 import type { LocationTable } from './table.js';
@@ -52,6 +55,16 @@ class Touched {
 }
 
 const NONE = -1;
+/**
+ * The decoded value of an ACCOUNT position whose latest version is a lazy
+ * credit (deltas.ts) over more than FOLD_NOW credits: folded with what lies
+ * below by `accountChange` at the end, not on every new credit (a hot
+ * recipient's list grows with each). Shorter chains are folded at once.
+ * Either way a change below the credit does not change the list's head:
+ * `refreshAll` re-reads such positions from the rewritten list (`force`).
+ */
+const FOLDED: AccountRead = { ...ABSENT };
+const FOLD_NOW = 4;
 
 export class ChangeCollector {
   private readonly keys: Uint32Array;
@@ -160,7 +173,7 @@ export class ChangeCollector {
     const count = this.locs.length;
     if (upTo < n || mv.rewritesOverflowed()) {
       const below = upTo < n ? upTo : -1;
-      for (let p = 0; p < count; p++) if (this.refresh(p, below)) this.track(p);
+      for (let p = 0; p < count; p++) if (this.refresh(p, below, true)) this.track(p);
       return;
     }
     for (let p = 0; p < count; p++) if (this.fresh[p] !== true && this.refresh(p, -1)) this.track(p);
@@ -168,11 +181,16 @@ export class ChangeCollector {
     if (rewrites === 0) return;
     const position = new Map<number, number>();
     for (let p = 0; p < count; p++) position.set(this.locs[p], p);
+    const forced = new Set<number>();
     for (let r = 0; r < rewrites; r++) {
       const loc = mv.rewritten(r);
       if (loc < 0) continue;
       const p = position.get(loc);
-      if (p !== undefined && this.refresh(p, -1)) this.track(p);
+      if (p === undefined) continue;
+      // Once per position: the list may name a hot one a thousand times.
+      const force = !forced.has(p);
+      if (force) forced.add(p);
+      if (this.refresh(p, -1, force)) this.track(p);
     }
   }
 
@@ -213,7 +231,7 @@ export class ChangeCollector {
     }
     if (kind === KIND_ACCOUNT) {
       const read = value as AccountRead;
-      if (read.state === undefined || read.wipeTx !== -1 || read.codeSet) {
+      if (read === FOLDED || read.state === undefined || read.wipeTx !== -1 || read.codeSet) {
         t.stale = true;
         return;
       }
@@ -258,17 +276,18 @@ export class ChangeCollector {
    * when >= 0) unless it is the one decoded already. While the block runs, a
    * version about to be replaced (an ESTIMATE) is left for later.
    */
-  private refresh(p: number, below: number): boolean {
+  private refresh(p: number, below: number, force = false): boolean {
     const mv = this.mv;
     const loc = this.locs[p];
     const e = below >= 0 ? mv.firstBelow(loc, below) : mv.head(loc);
-    if (e === this.seen[p]) return false;
+    // Under a credit, the entries below may have changed (FOLDED).
+    if (e === this.seen[p] && !(force && isDelta(mv, e))) return false;
     const kind = this.kinds[p];
     if (e !== NONE && below < 0 && (mv.entryFlags(e) & F_ESTIMATE) !== 0) return false;
     this.seen[p] = e;
     if (e === NONE || (kind !== KIND_ACCOUNT && kind !== KIND_STORAGE)) this.values[p] = undefined;
     else if (kind === KIND_STORAGE) this.values[p] = readU256(mv.w64, mv.i32, e + 2);
-    else this.values[p] = decodeAccount(mv, this.table, e);
+    else this.values[p] = isDelta(mv, e) ? this.foldShort(e, this.owners[p].address) : decodeAccount(mv, this.table, e);
     return true;
   }
 
@@ -287,6 +306,7 @@ export class ChangeCollector {
       clearTx = read.wipeTx;
     } else if (t.account !== NONE && this.seen[t.account] !== NONE) {
       read = this.values[t.account] as AccountRead;
+      if (read === FOLDED) read = this.fold(this.seen[t.account], t.address);
       changed = true;
       clearTx = read.wipeTx;
     }
@@ -322,12 +342,7 @@ export class ChangeCollector {
   private resolveLazy(e: number, address: bigint, upTo: number): { read: AccountRead; changed: boolean } {
     const mv = this.mv;
     let changed = e !== NONE;
-    let read: AccountRead;
-    if (e !== NONE) read = decodeAccount(mv, this.table, e);
-    else {
-      const a = this.pre.getAccount(address);
-      read = a === undefined ? ABSENT : { ...ABSENT, state: accountState(a.nonce, a.balance, a.code, a.codeHash) };
-    }
+    const read = e !== NONE ? decodeAccount(mv, this.table, e) : this.preRead(address);
     const txs: number[] = [];
     const amounts: bigint[] = [];
     for (let t = upTo - 1; t > (e === NONE ? -1 : mv.entryTx(e)); t--) {
@@ -338,6 +353,26 @@ export class ChangeCollector {
     }
     const next = applyFees(read, txs, amounts);
     return { read: next, changed: changed || next !== read };
+  }
+
+  /** The account before the block, as a read. */
+  private preRead(address: bigint): AccountRead {
+    const a = this.pre.getAccount(address);
+    return a === undefined ? ABSENT : { ...ABSENT, state: accountState(a.nonce, a.balance, a.code, a.codeHash) };
+  }
+
+  /** The final account under lazy credits from entry `e` down: the first full version (or the pre-state) plus the credits. */
+  private fold(e: number, address: bigint, limit = Infinity): AccountRead {
+    const txs: number[] = [];
+    const amounts: bigint[] = [];
+    const base = gatherDeltas(this.mv, e, txs, amounts, limit);
+    if (isDelta(this.mv, base)) return FOLDED;
+    return applyFees(base !== NONE ? decodeAccount(this.mv, this.table, base) : this.preRead(address), txs, amounts);
+  }
+
+  /** `fold`, or FOLDED past FOLD_NOW credits. */
+  private foldShort(e: number, address: bigint): AccountRead {
+    return this.fold(e, address, FOLD_NOW);
   }
 }
 

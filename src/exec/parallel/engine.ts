@@ -29,7 +29,7 @@ export type TxRunner = (
   tx: Transaction,
   sender: bigint,
   env: BlockEnv,
-  options?: { deferCoinbasePayment?: boolean },
+  options?: { deferCoinbasePayment?: boolean; deferTransfer?: (to: bigint) => boolean },
 ) => TxResult;
 
 export type SenderRecovery = (tx: Transaction, opts?: { allowHighS?: boolean }) => bigint;
@@ -53,6 +53,8 @@ export interface BlockJob {
   executors: number;
   /** Pass deferCoinbasePayment to the runner. */
   defer: boolean;
+  /** With `defer`, pass deferTransfer too (lazy value transfers, deltas.ts). */
+  lazyTransfers: boolean;
   /** Time each execution (performance.now costs ~0.4 µs a call in a worker). */
   profile: boolean;
   fault?: FaultInjection;
@@ -76,8 +78,6 @@ export interface WorkerStats {
   /** Time folding the block into the location table (table-commit.ts). */
   commitMs: number;
 }
-
-const DEFER = { deferCoinbasePayment: true };
 
 /** Outcome arena words a thread claims at a time. */
 const RESULT_CHUNK = 4096;
@@ -133,6 +133,9 @@ export class WorkerEngine {
   /** performance.now() past which the main thread's engine gives up a blocking wait (workers: never). */
   deadline = Infinity;
   private job!: BlockJob;
+  /** The runner's options when the block defers: lazy coinbase, and lazy credits (deltas.ts) or not. */
+  private deferAll!: { deferCoinbasePayment: boolean; deferTransfer?: (to: bigint) => boolean };
+  private readonly deferFees = { deferCoinbasePayment: true };
   private stats!: WorkerStats;
 
   constructor(
@@ -151,6 +154,7 @@ export class WorkerEngine {
     this.table = new LocationTable(b.table);
     this.mv = new MVMemory(b.mv, this.table, this.sched.a, ABORT);
     this.view = new TxView(this.mv, this.table);
+    this.deferAll = { deferCoinbasePayment: true, deferTransfer: this.view.deferTransfer };
     this.committer = new TableCommitter(this.table, this.mv, this.sched.a, ABORT);
     this.senders = new BigUint64Array(b.senders);
     this.senderErrors = new Int32Array(b.senderErrors);
@@ -392,8 +396,8 @@ export class WorkerEngine {
       let outcome: Outcome;
       try {
         if (fault?.kind === 'evm-throw' && fault.tx === tx) throw new Error('injected fault: EVM failure');
-        const r = this.run(view, t, sender, env, this.job.defer ? DEFER : undefined);
-        view.writeResult(r.changes, r.coinbaseFee);
+        const r = this.run(view, t, sender, env, this.job.defer ? (this.job.lazyTransfers ? this.deferAll : this.deferFees) : undefined);
+        view.writeResult(r.changes, r.coinbaseFee, r.credit);
         // The receipt's fields only: the changes are in the multi-version memory now.
         outcome = { kind: OUTCOME_OK, result: { status: r.status, gasUsed: r.gasUsed, logs: r.logs, contractAddress: r.contractAddress, blobGasUsed: r.blobGasUsed } };
       } catch (err) {

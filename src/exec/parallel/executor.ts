@@ -94,6 +94,8 @@ export class ParallelExecutor {
   private readonly lastOfSender = new Map<bigint, number>();
   /** Whether the calling thread runs Block-STM tasks itself (see the option). */
   private readonly mainExecutes: boolean;
+  /** Lazy value transfers (options.lazyTransfers). */
+  private readonly lazyTransfers: boolean;
   /** The calling thread's engine (created with the buffers, replaced when they are). */
   private mainEngine: WorkerEngine | undefined;
   /** A transaction's status word (one function for the executor's life: see `lastCollectors`). */
@@ -110,6 +112,7 @@ export class ParallelExecutor {
   private constructor(private readonly options: ParallelExecutorOptions) {
     this.threads = Math.min(MAX_WORKERS, Math.max(1, options.threads ?? availableParallelism()));
     this.mainExecutes = options.mainExecutes !== false;
+    this.lazyTransfers = options.lazyTransfers ?? process.env.MULTILANE_LAZY_TRANSFERS !== '0';
     this.caps = defaultCapacities(256);
     // The calling thread is one of the threads when it takes part; a fault test needs a worker, though.
     const workers = this.mainExecutes ? Math.max(1, this.threads) - 1 : this.threads;
@@ -344,7 +347,7 @@ export class ParallelExecutor {
     const timeout = this.options.blockTimeoutMs ?? 120_000;
     const job: BlockJob = {
       seq: ++this.seq, block, recover, executors: workers + (main === undefined ? 0 : 1),
-      defer: env.fork >= Fork.SpuriousDragon, profile: opts.profile === true, fault: opts.fault,
+      defer: env.fork >= Fork.SpuriousDragon, lazyTransfers: this.lazyTransfers, profile: opts.profile === true, fault: opts.fault,
     };
     const t1 = performance.now();
     let settled = workers === 0;

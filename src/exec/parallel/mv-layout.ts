@@ -17,6 +17,12 @@ export const F_ABSENT = 8;
  * or the account was revived after one: then its code is explicitly empty).
  */
 export const F_CODESET = 16;
+/**
+ * ACCOUNT locations: a lazy credit (deltas.ts), not a full version: the
+ * amount (value words, as a STORAGE entry's) adds to the balance of the
+ * first full version below it (or the pre-state).
+ */
+export const F_DELTA = 32;
 
 /** Entry sizes in 64-bit words. */
 export const WORDS_STORAGE = 6;
@@ -29,9 +35,17 @@ export const CODE_MV = 2;
 
 /** Read record flag (on the incarnation): a coinbase read, its fee records follow. */
 export const COIN = 1 << 30;
-/** Read record locations of a coinbase read's fees, and of its end. */
+/** Read record locations of a coinbase read's fees, and of its end (also ends a DELTAS group). */
 export const FEE = -2;
 export const FEE_END = -3;
+/** Read record flag: a full account read that folded lazy credits; its DELTA records follow, then FEE_END. */
+export const DELTAS = 1 << 29;
+/** Read record flag: a code-only read that skipped lazy credits (no records follow). */
+export const SKIP = 1 << 28;
+/** Read record location of one lazy credit of a DELTAS group. */
+export const DELTA = -4;
+/** The incarnation of a read record without its flags. */
+export const INC_MASK = SKIP - 1;
 /** A read that resolved to the pre-state. */
 export const PRESTATE = -1;
 

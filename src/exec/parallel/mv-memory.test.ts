@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryState } from '../../state/memory-state.js';
 import { KIND_ACCOUNT, KeyScratch } from './keys.js';
-import { allocateMV, COIN, F_WRITE, FEE, FEE_END, MVMemory, PRESTATE, ReadSetBuilder, WORDS_STORAGE } from './mv-memory.js';
+import { resolveAccount, resolveSkippingDeltas } from './deltas.js';
+import { allocateMV, COIN, DELTA, DELTAS, F_DELTA, F_WRITE, FEE, FEE_END, MVMemory, PRESTATE, ReadSetBuilder, SKIP, WORDS_STORAGE } from './mv-memory.js';
 import { LocationTable } from './table.js';
 import { DependencyAbort } from './types.js';
 import { readU256, writeU256 } from './words.js';
@@ -127,6 +128,86 @@ test('a coinbase read collects the lazy fees above its last explicit version, an
   assert.equal(mv.finalFee(1), 10n);
   mv.setFee(1, 1, undefined);
   assert.equal(mv.finalFee(1), undefined);
+});
+
+function credit(mv: MVMemory, loc: number, tx: number, inc: number, amount: bigint): void {
+  const e = mv.allocEntry(WORDS_STORAGE);
+  mv.setHeader(e, tx, inc, F_WRITE | F_DELTA);
+  writeU256(mv.w64, e + 2, amount);
+  mv.publish(loc, e, tx);
+  mv.record(tx, Int32Array.of(loc), 1, new ReadSetBuilder());
+}
+
+function fullWrite(mv: MVMemory, loc: number, tx: number, inc: number): number {
+  const e = mv.allocEntry(13);
+  mv.setHeader(e, tx, inc, F_WRITE);
+  mv.publish(loc, e, tx);
+  mv.record(tx, Int32Array.of(loc), 1, new ReadSetBuilder());
+  return e;
+}
+
+test('lazy credits: a full account read folds those below it as a group; a code-only read skips them', () => {
+  const { table, mv, s } = setup();
+  s.setAccount(KIND_ACCOUNT, B);
+  const loc = table.locate(s);
+  credit(mv, loc, 1, 0, 10n);
+  credit(mv, loc, 3, 0, 30n);
+  credit(mv, loc, 6, 0, 60n);
+  const txs: number[] = [];
+  const amounts: bigint[] = [];
+  const rs = new ReadSetBuilder();
+  assert.equal(resolveAccount(mv, loc, 5, rs, txs, amounts), PRESTATE);
+  assert.deepEqual(txs, [3, 1]);
+  assert.deepEqual(amounts, [30n, 10n]);
+  assert.deepEqual([...rs.words.subarray(0, rs.length)], [loc, PRESTATE, DELTAS, DELTA, 3, 0, DELTA, 1, 0, FEE_END, 0, 0]);
+  mv.record(5, new Int32Array(0), 0, rs);
+  assert.ok(mv.validate(5));
+  // Below every credit: a plain pre-state read.
+  const rs0 = new ReadSetBuilder();
+  assert.equal(resolveAccount(mv, loc, 1, rs0, txs, amounts), PRESTATE);
+  assert.deepEqual([...rs0.words.subarray(0, rs0.length)], [loc, PRESTATE, 0]);
+  // The code-only read of tx 7: no full version anywhere, no walk.
+  const rs7 = new ReadSetBuilder();
+  assert.equal(resolveSkippingDeltas(mv, loc, 7, rs7), PRESTATE);
+  assert.deepEqual([...rs7.words.subarray(0, rs7.length)], [loc, PRESTATE, SKIP]);
+  mv.record(7, Int32Array.of(loc), 1, rs7);
+  assert.ok(mv.validate(7));
+
+  // A new credit inside the group's range invalidates the full read, not the code-only one.
+  credit(mv, loc, 2, 0, 20n);
+  assert.ok(!mv.validate(5), 'a credit it did not fold');
+  assert.ok(mv.validate(7), 'credits do not change the code');
+  // A credit of tx 3 run again (another incarnation) is another version.
+  const rs5 = new ReadSetBuilder();
+  resolveAccount(mv, loc, 5, rs5, txs, amounts);
+  mv.record(5, new Int32Array(0), 0, rs5);
+  assert.ok(mv.validate(5));
+  credit(mv, loc, 3, 1, 31n);
+  assert.ok(!mv.validate(5));
+
+  // A credit becoming an ESTIMATE: both reads abort on it, and fail validation.
+  mv.convertWritesToEstimates(3);
+  assert.ok(!mv.validate(7), 'the credit may come back as a full write');
+  assert.throws(() => resolveSkippingDeltas(mv, loc, 7, new ReadSetBuilder()), (e: unknown) => e instanceof DependencyAbort && e.blocking === 3);
+  assert.throws(() => resolveAccount(mv, loc, 5, new ReadSetBuilder(), txs, amounts), (e: unknown) => e instanceof DependencyAbort && e.blocking === 3);
+  // ...it comes back as a full write (a creation at the address): the code-only read now resolves to it.
+  const full = fullWrite(mv, loc, 3, 2);
+  assert.ok(!mv.validate(7), 'the base changed under the credits');
+  const rs7b = new ReadSetBuilder();
+  assert.equal(resolveSkippingDeltas(mv, loc, 7, rs7b), full);
+  assert.deepEqual([...rs7b.words.subarray(0, rs7b.length)], [loc, 3, 2 | SKIP]);
+  mv.record(7, Int32Array.of(loc), 1, rs7b);
+  assert.ok(mv.validate(7));
+  // A full read above it folds only the credits above the full write (tx 6's).
+  const rs8 = new ReadSetBuilder();
+  assert.equal(resolveAccount(mv, loc, 8, rs8, txs, amounts), full);
+  assert.deepEqual(txs, [6]);
+  assert.deepEqual([...rs8.words.subarray(0, rs8.length)], [loc, 3, 2 | DELTAS, DELTA, 6, 0, FEE_END, 0, 0]);
+  mv.record(8, new Int32Array(0), 0, rs8);
+  assert.ok(mv.validate(8));
+  // A credit replaced by a full write of the same transaction also fails the group.
+  fullWrite(mv, loc, 6, 1);
+  assert.ok(!mv.validate(8));
 });
 
 test('a new block starts with every version list empty', () => {

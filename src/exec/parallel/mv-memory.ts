@@ -16,7 +16,8 @@
  * in 64-bit words from offset e (Int32 view `i32`, index 2e):
  *   i32[2e] tx, i32[2e+1] incarnation, i32[2e+2] flags, i32[2e+3] next entry
  *   STORAGE  w[e+2..e+5] value
- *   DELTA    w[e+2..e+5] amount added to the balance (lazy coinbase fee)
+ *   DELTA    w[e+2..e+5] amount added to the balance (F_DELTA at an ACCOUNT
+ *            location: a lazy value transfer, deltas.ts)
  *   ACCOUNT  w[e+2] nonce, w[e+3..e+6] balance, bytes of w[e+7..e+10] code
  *            hash, i32 at 2(e+11): code offset, length; 2(e+12): code source,
  *            the last transaction so far that wiped the account's storage (-1)
@@ -31,59 +32,24 @@
  * writes into ESTIMATEs. A read record is (location, tx, incarnation), tx -1
  * for the pre-state. A read of the coinbase is a group: its base record
  * flagged COIN, one (FEE, tx, incarnation) record per lazy fee between the
- * base and the reader (highest first), and a closing (FEE_END, 0, 0).
+ * base and the reader (highest first), and a closing (FEE_END, 0, 0). A
+ * read of an account through lazy credits is a group too (deltas.ts).
  *
  * Internal module of the parallel executor.
  */
+import { validateAccountRead } from './deltas.js';
 import { lock, unlock } from './sync.js';
 import { readU256, writeU256 } from './words.js';
-import { EPOCH, MV_EPOCH, MV_HEAD, MV_LOCK, MV_WORDS, type LocationTable } from './table.js';
+import { EPOCH, MV_EPOCH, MV_FULL, MV_HEAD, MV_LOCK, MV_WORDS, type LocationTable } from './table.js';
 import { ABORT_CAPACITY, BlockAborted, DependencyAbort, type Incarnation, type TxIdx } from './types.js';
 import {
-  CODE_CURSOR,
-  COIN,
-  ENTRY_CHUNK,
-  ENTRY_CURSOR,
-  FEE,
-  FEE_END,
-  FEE_ESTIMATE,
-  FEE_INC,
-  FEE_NONE,
-  FEE_PRESENT,
-  FEE_STATE,
-  F_ESTIMATE,
-  LIST_CHUNK,
-  LOC_COUNT,
-  PRESTATE,
-  REWRITE_COUNT,
-  REWRITE_OVERFLOW,
-  RS_CURSOR,
-  SET_CHUNK,
-  SET_WORDS,
-  WS_CURSOR,
-  ReadSetBuilder,
-  type MVBuffers,
-  type MVCapacities,
+  CODE_CURSOR, COIN, DELTAS, ENTRY_CHUNK, ENTRY_CURSOR, FEE, FEE_END, FEE_ESTIMATE, FEE_INC, FEE_NONE, FEE_PRESENT, FEE_STATE, F_DELTA,
+  F_ESTIMATE, LIST_CHUNK, LOC_COUNT, PRESTATE, REWRITE_COUNT, REWRITE_OVERFLOW, RS_CURSOR, SET_CHUNK, SKIP, SET_WORDS, WS_CURSOR,
+  ReadSetBuilder, type MVBuffers, type MVCapacities,
 } from './mv-layout.js';
 export {
-  F_WRITE,
-  F_ESTIMATE,
-  F_ABSENT,
-  F_CODESET,
-  WORDS_STORAGE,
-  WORDS_ACCOUNT,
-  CODE_EMPTY,
-  CODE_PRESTATE,
-  CODE_MV,
-  COIN,
-  FEE,
-  FEE_END,
-  PRESTATE,
-  LIST_CHUNK,
-  allocateMV,
-  ReadSetBuilder,
-  type MVBuffers,
-  type MVCapacities,
+  F_WRITE, F_ESTIMATE, F_ABSENT, F_CODESET, F_DELTA, WORDS_STORAGE, WORDS_ACCOUNT, CODE_EMPTY, CODE_PRESTATE, CODE_MV, COIN, FEE, FEE_END,
+  DELTA, DELTAS, SKIP, PRESTATE, LIST_CHUNK, allocateMV, ReadSetBuilder, type MVBuffers, type MVCapacities,
 } from './mv-layout.js';
 
 export class MVMemory {
@@ -256,13 +222,19 @@ export class MVMemory {
   entryFlags(e: number): number {
     return Atomics.load(this.i32, 2 * e + 2);
   }
-  private entryNext(e: number): number {
-    return Atomics.load(this.i32, 2 * e + 3);
-  }
 
   /** The entry after `e` (the next lower transaction's), or -1. */
   nextEntry(e: number): number {
     return Atomics.load(this.i32, 2 * e + 3);
+  }
+
+  /**
+   * Whether ACCOUNT location `loc` got a full version or an ESTIMATE credit
+   * in this block (MV_FULL). If not, every version there is a valid lazy
+   * credit (deltas.ts): set before such a version is linked or marked.
+   */
+  fullSeen(loc: number): boolean {
+    return Atomics.load(this.mvw, MV_WORDS * loc + MV_FULL) === this.epoch;
   }
 
   /** The highest entry of a transaction below `tx`, or -1. */
@@ -280,7 +252,7 @@ export class MVMemory {
   /** The highest entry of a transaction below `tx`, or -1 (lock-free). */
   private below(loc: number, tx: TxIdx): number {
     let e = this.head(loc);
-    while (e !== -1 && this.i32[2 * e] >= tx) e = this.entryNext(e);
+    while (e !== -1 && this.i32[2 * e] >= tx) e = this.nextEntry(e);
     return e;
   }
 
@@ -406,6 +378,8 @@ export class MVMemory {
     }
     const next = cur !== -1 && i32[2 * cur] === tx ? i32[2 * cur + 3] : cur;
     i32[2 * e + 3] = next;
+    // Before the entry is linked (see fullSeen).
+    if ((i32[2 * e + 2] & F_DELTA) === 0) Atomics.store(mvw, at + MV_FULL, this.epoch);
     // The store below publishes the entry: its fields were written before it.
     if (prev === -1) Atomics.store(mvw, at + MV_HEAD, e);
     else Atomics.store(i32, 2 * prev + 3, e);
@@ -510,6 +484,12 @@ export class MVMemory {
       const loc = reads[i];
       const rTx = reads[i + 1];
       const rInc = reads[i + 2];
+      if ((rInc & (DELTAS | SKIP)) !== 0) {
+        // An account read through lazy credits (deltas.ts).
+        i = validateAccountRead(this, reads, i, tx);
+        if (i < 0) return false;
+        continue;
+      }
       i += 3;
       const e = this.below(loc, tx);
       if (rTx === PRESTATE) {
@@ -541,8 +521,11 @@ export class MVMemory {
     for (let i = off; i < end; i++) {
       const loc = writes[i];
       let e = this.head(loc);
-      while (e !== -1 && this.i32[2 * e] > tx) e = this.entryNext(e);
-      if (e !== -1 && this.i32[2 * e] === tx) Atomics.or(this.i32, 2 * e + 2, F_ESTIMATE);
+      while (e !== -1 && this.i32[2 * e] > tx) e = this.nextEntry(e);
+      if (e === -1 || this.i32[2 * e] !== tx) continue;
+      // A credit may come back as a full write (see fullSeen): say so before it reads as ESTIMATE.
+      if ((this.entryFlags(e) & F_DELTA) !== 0) Atomics.store(this.mvw, MV_WORDS * loc + MV_FULL, this.epoch);
+      Atomics.or(this.i32, 2 * e + 2, F_ESTIMATE);
     }
     const at = SET_WORDS * tx + FEE_STATE;
     if (Atomics.load(sets, at) === FEE_PRESENT) Atomics.store(sets, at, FEE_ESTIMATE);

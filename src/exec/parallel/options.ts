@@ -42,6 +42,13 @@ export interface ParallelExecutorOptions {
    * only coordinates (`threads` workers), as with fault injection.
    */
   mainExecutes?: boolean;
+  /**
+   * Lazy value transfers (default true): a plain transfer to an account
+   * without code leaves a credit instead of reading the recipient
+   * (deltas.ts). False: every transfer reads its recipient (comparisons);
+   * the environment's MULTILANE_LAZY_TRANSFERS=0 gives the same default.
+   */
+  lazyTransfers?: boolean;
 }
 
 export interface ExecuteOptions {

@@ -6,6 +6,8 @@
  *   1. ACCOUNT locations: nonce, balance, code (created code is copied into
  *      the table's arena), and a wipe if the block wiped the account's
  *      storage (its generation moves on, its slot count restarts at 0);
+ *      under lazy credits (deltas.ts), the first full version (or the
+ *      pre-state) plus the credits;
  *   2. STORAGE locations (value and generation; slot counts kept
  *      atomically), once phase 1 is done: they need its generations.
  * Each location has exactly one committer, so plain stores suffice except
@@ -18,6 +20,7 @@
  * Internal module of the parallel executor.
  */
 import { ABSENT, applyFees, type AccountRead } from './coinbase.js';
+import { gatherDeltas, isDelta } from './deltas.js';
 import { KEY_WORDS, KIND_ACCOUNT, KIND_STORAGE, KeyScratch, keyKind } from './keys.js';
 import { CODE_MV, CODE_PRESTATE, F_ABSENT, type MVMemory } from './mv-memory.js';
 import { COMMIT_A, COMMIT_A_DONE, COMMIT_B, COMMIT_COINBASE } from './scheduler.js';
@@ -121,7 +124,9 @@ export class TableCommitter {
   private phase1(loc: number): void {
     if (loc < 0 || loc === this.coinbaseLoc || keyKind(this.table.keys, loc * KEY_WORDS) !== KIND_ACCOUNT) return;
     const e = this.mv.head(loc);
-    if (e !== -1) this.commitAccount(loc, e);
+    if (e === -1) return;
+    if (isDelta(this.mv, e)) this.commitCredits(loc, e);
+    else this.commitAccount(loc, e);
   }
 
   private phase2(loc: number): void {
@@ -159,9 +164,49 @@ export class TableCommitter {
   /** The coinbase: its last explicit version (or the pre-state), then the lazy fees after it, in order. */
   private commitCoinbase(txs: number): void {
     const mv = this.mv;
-    const table = this.table;
     const loc = this.coinbaseLoc;
     const e = mv.head(loc);
+    const read = this.baseRead(loc, e);
+    const feeTxs: number[] = [];
+    const amounts: bigint[] = [];
+    for (let t = txs - 1; t > (e === -1 ? -1 : mv.entryTx(e)); t--) {
+      const fee = mv.finalFee(t);
+      if (fee === undefined) continue;
+      feeTxs.push(t);
+      amounts.push(fee);
+    }
+    const after = applyFees(read, feeTxs, amounts);
+    if (e === -1 && after === read) return;
+    this.commitRead(loc, after);
+  }
+
+  /** An account whose last versions are lazy credits (deltas.ts): the first full version (or the pre-state) plus the credits. */
+  private commitCredits(loc: number, e: number): void {
+    const txs: number[] = [];
+    const amounts: bigint[] = [];
+    const base = gatherDeltas(this.mv, e, txs, amounts);
+    if (base === -1) {
+      // Credits over the pre-state (the common case: fresh or untouched recipients): add them in place.
+      let sum = 0n;
+      for (const x of amounts) sum += x;
+      this.table.credit(loc, sum);
+      return;
+    }
+    this.commitRead(loc, applyFees(this.baseRead(loc, base), txs, amounts));
+  }
+
+  private commitRead(loc: number, read: AccountRead): void {
+    const table = this.table;
+    // Code created in this block would need copying: rare enough to rebuild (under credits, never: deltas.ts).
+    if (read.codeSrc === CODE_MV) table.markStale();
+    if (read.wipeTx !== -1) table.commitWipe(loc, this.mv.currentEpoch, read.wipeTx);
+    table.commitAccount(loc, read.state, read.codeOff, read.state === undefined ? 0 : read.codeLen);
+  }
+
+  /** Full ACCOUNT entry `e` of `loc` (or the pre-state for -1) as a read, enough to commit it again. */
+  private baseRead(loc: number, e: number): AccountRead {
+    const mv = this.mv;
+    const table = this.table;
     let read: AccountRead;
     if (e === -1) {
       const state = table.account(loc);
@@ -175,20 +220,6 @@ export class TableCommitter {
       const state = accountState(mv.w64[e + 2], readU256(mv.w64, i32, e + 3), new Uint8Array(len), mv.u8.slice((e + 7) * 8, (e + 7) * 8 + 32));
       read = { ...ABSENT, state, codeSrc: i32[2 * (e + 12)], codeOff: i32[2 * (e + 11)], codeLen: len, wipeTx: i32[2 * (e + 12) + 1] };
     }
-    const feeTxs: number[] = [];
-    const amounts: bigint[] = [];
-    for (let t = txs - 1; t > (e === -1 ? -1 : mv.entryTx(e)); t--) {
-      const fee = mv.finalFee(t);
-      if (fee === undefined) continue;
-      feeTxs.push(t);
-      amounts.push(fee);
-    }
-    const after = applyFees(read, feeTxs, amounts);
-    if (e === -1 && after === read) return;
-    read = after;
-    // Code created in this block for the coinbase itself would need copying: rare enough to rebuild.
-    if (read.codeSrc === CODE_MV) table.markStale();
-    if (read.wipeTx !== -1) table.commitWipe(loc, mv.currentEpoch, read.wipeTx);
-    table.commitAccount(loc, read.state, read.codeOff, read.state === undefined ? 0 : read.codeLen);
+    return read;
   }
 }

@@ -71,6 +71,12 @@ export const MV_WORDS = 4;
 export const MV_HEAD = 0;
 export const MV_EPOCH = 1;
 export const MV_LOCK = 2;
+/**
+ * The last epoch in which the location got a full (non-credit) version or a
+ * lazy credit of it became an ESTIMATE (deltas.ts): before that, in a
+ * block, every version is a valid credit, so a code-only read needs no walk.
+ */
+export const MV_FULL = 3;
 
 export class LocationTable {
   readonly ctl: Int32Array;
@@ -80,7 +86,7 @@ export class LocationTable {
   readonly w64: BigUint64Array;
   readonly i32: Int32Array;
   readonly u8: Uint8Array;
-  /** MV_WORDS per slot: version list head, its epoch, lock. */
+  /** MV_WORDS per slot: version list head, its epoch, lock, MV_FULL. */
   readonly mvw: Int32Array;
   readonly code: Uint8Array;
   private readonly mask: number;
@@ -282,6 +288,11 @@ export class LocationTable {
     return this.i32[2 * (slot * PRE_WORDS + 9)];
   }
 
+  /** Whether the account in ACCOUNT slot `slot` exists at the block's start. */
+  exists(slot: number): boolean {
+    return this.i32[2 * (slot * PRE_WORDS + 11)] !== 0;
+  }
+
   codeLength(slot: number): number {
     return this.i32[2 * (slot * PRE_WORDS + 9) + 1];
   }
@@ -410,6 +421,13 @@ export class LocationTable {
     this.i32[2 * (b + 9)] = codeOff;
     this.i32[2 * (b + 9) + 1] = codeLen;
     this.i32[2 * (b + 11)] = 1;
+  }
+
+  /** Adds `amount` (> 0) to the balance of the account in `slot`, creating it (nonce 0, no code) if absent. */
+  credit(slot: number, amount: bigint): void {
+    const b = slot * PRE_WORDS;
+    if (this.i32[2 * (b + 11)] === 0) this.commitAccount(slot, { nonce: 0n, balance: amount, codeHash: KECCAK_EMPTY }, 0, 0);
+    else writeU256(this.w64, b + 1, readU256(this.w64, this.i32, b + 1) + amount);
   }
 
   /**

@@ -6,6 +6,10 @@
  * interpreter. After the EVM returns, `writeResult` turns the transaction's
  * StateChanges into multi-version entries.
  *
+ * Lazy value transfers (deltas.ts): `deferTransfer` answers the EVM's
+ * question "has `to` no code?" and `writeResult` publishes the credit;
+ * account reads fold the credits below them.
+ *
  * Storage wipes (deletion, re-creation) travel with the account: an ACCOUNT
  * version carries the last transaction that wiped the account's storage, so
  * a slot read checks the account (which the EVM has read anyway to run its
@@ -17,9 +21,10 @@ import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { KECCAK_EMPTY } from '../../primitives/keccak.js';
 import type { AccountChange, AccountState, StateChanges, StateReader } from '../../state/types.js';
 import { ABSENT, applyFees, type AccountRead } from './coinbase.js';
+import { resolveAccount, resolveSkippingDeltas } from './deltas.js';
 import { KIND_ACCOUNT, KeyScratch } from './keys.js';
 import {
-  CODE_EMPTY, CODE_MV, CODE_PRESTATE, F_ABSENT, F_CODESET, F_WRITE, PRESTATE, ReadSetBuilder, WORDS_ACCOUNT, WORDS_STORAGE,
+  CODE_EMPTY, CODE_MV, CODE_PRESTATE, F_ABSENT, F_CODESET, F_DELTA, F_WRITE, PRESTATE, ReadSetBuilder, WORDS_ACCOUNT, WORDS_STORAGE,
   type MVMemory,
 } from './mv-memory.js';
 import type { LocationTable } from './table.js';
@@ -39,6 +44,8 @@ class AccountMeta {
   slots: Map<bigint, SlotMeta> | undefined = undefined;
   stamp = 0;
   read: AccountRead = ABSENT;
+  /** Some transaction below wrote the account fully (lazy credits aside: they never touch storage). */
+  storageInBlock = false;
   constructor(readonly loc: number) {}
 }
 
@@ -65,6 +72,9 @@ export class TxView implements StateReader {
   private readonly mvCode = new Map<number, Uint8Array>();
   /** The block's coinbase (lazy fees). */
   private coinbase = -1n;
+  /** Lazy credits the last full account read met (deltas.ts). */
+  private readonly creditTxs: number[] = [];
+  private readonly creditAmounts: bigint[] = [];
 
   constructor(
     private readonly mv: MVMemory,
@@ -100,25 +110,50 @@ export class TxView implements StateReader {
 
   /** The block-long record of `address`, with this incarnation's read of it resolved. */
   private accountMeta(address: bigint): AccountMeta {
+    const m = this.metaOf(address);
+    if (m.stamp === this.stamp) return m;
+    const mv = this.mv;
+    const loc = m.loc;
+    let r: AccountRead;
+    if (address === this.coinbase) {
+      // Lazy fees of the transactions between the base and us.
+      const e = mv.resolveCoinbase(loc, this.tx, this.rs);
+      r = applyFees(e === PRESTATE ? (m.pre ??= this.preAccount(loc)) : this.mvAccount(e, loc), mv.feeTxs, mv.feeAmounts);
+      m.storageInBlock = r.inBlock;
+    } else {
+      // Lazy credits (value transfers) between the base and us.
+      const e = resolveAccount(mv, loc, this.tx, this.rs, this.creditTxs, this.creditAmounts);
+      r = e === PRESTATE ? (m.pre ??= this.preAccount(loc)) : this.mvAccount(e, loc);
+      m.storageInBlock = r.inBlock;
+      if (this.creditTxs.length > 0) r = applyFees(r, this.creditTxs, this.creditAmounts);
+    }
+    m.read = r;
+    m.stamp = this.stamp;
+    return m;
+  }
+
+  /** The block-long record of `address`, nothing read. */
+  private metaOf(address: bigint): AccountMeta {
     let m = this.metas.get(address);
     if (m === undefined) {
       this.s.setAccount(KIND_ACCOUNT, address);
       m = new AccountMeta(this.table.locate(this.s));
       this.metas.set(address, m);
-    } else if (m.stamp === this.stamp) {
-      return m;
     }
-    const mv = this.mv;
-    const loc = m.loc;
-    const coinbase = address === this.coinbase;
-    const e = coinbase ? mv.resolveCoinbase(loc, this.tx, this.rs) : mv.resolve(loc, this.tx, this.rs);
-    let r = e === PRESTATE ? (m.pre ??= this.preAccount(loc)) : this.mvAccount(e, loc);
-    // Lazy fees of the transactions between the base and us.
-    if (coinbase) r = applyFees(r, mv.feeTxs, mv.feeAmounts);
-    m.read = r;
-    m.stamp = this.stamp;
     return m;
   }
+
+  /**
+   * `applyTransaction`'s `deferTransfer`: whether `to` has no code, credits
+   * skipped (deltas.ts `resolveSkippingDeltas`; the read is recorded).
+   */
+  readonly deferTransfer = (to: bigint): boolean => {
+    const mv = this.mv;
+    const loc = this.metaOf(to).loc;
+    const e = resolveSkippingDeltas(mv, loc, this.tx, this.rs);
+    if (e === PRESTATE) return !this.table.exists(loc) || this.table.codeLength(loc) === 0;
+    return (mv.entryFlags(e) & F_ABSENT) !== 0 || mv.i32[2 * (e + 11) + 1] === 0;
+  };
 
   private preAccount(slot: number): AccountRead {
     const state = this.table.account(slot);
@@ -183,14 +218,16 @@ export class TxView implements StateReader {
   /**
    * EIP-7610: whether a creation at `address` collides with existing storage.
    * The EVM asks only of an account without nonce and code. If no
-   * transaction below wrote the account, no code could have run there to
-   * write its storage, and the pre-state's count of non-zero slots answers.
+   * transaction below wrote the account (lazy credits aside: no code runs
+   * for them), no code could have run there to write its storage, and the
+   * pre-state's count of non-zero slots answers.
    * Otherwise (rare: an address funded, then deployed to, in one block) the
    * answer would need every slot: the block is redone sequentially.
    */
   hasStorage(address: bigint): boolean {
-    const acct = this.readAccount(address);
-    if (acct.inBlock) {
+    const m = this.accountMeta(address);
+    const acct = m.read;
+    if (m.storageInBlock) {
       this.needsSequential = true;
       return true;
     }
@@ -219,10 +256,19 @@ export class TxView implements StateReader {
    * later caller. All reads this needs happen first (they may throw), so a
    * dependency abort never leaves half the writes published.
    */
-  writeResult(changes: StateChanges, coinbaseFee: bigint | undefined): void {
+  writeResult(changes: StateChanges, coinbaseFee: bigint | undefined, credit?: { to: bigint; amount: bigint }): void {
     for (const address of changes.keys()) this.accountMeta(address);
     const mv = this.mv;
     const tx = this.tx;
+    if (credit !== undefined) {
+      // A lazy value transfer (deltas.ts): `to` is not in `changes`.
+      const loc = this.metaOf(credit.to).loc;
+      const e = mv.allocEntry(WORDS_STORAGE);
+      mv.setHeader(e, tx, this.incarnation, F_WRITE | F_DELTA);
+      writeU256(mv.w64, e + 2, credit.amount);
+      mv.publish(loc, e, tx);
+      this.pushWrite(loc);
+    }
     for (const address of changes.keys()) {
       const ch = changes.get(address) as AccountChange;
       const m = this.metas.get(address) as AccountMeta;
