@@ -5,6 +5,7 @@
  * and reports rows as a table or JSON lines (shared/guide/workloads.md,
  * "Reporting"). Engines load lazily: @ethereumjs/vm is a dev dependency.
  */
+import type { ParallelStrategy } from '../src/exec/parallel/options.js';
 import { ParallelEngine, type ParallelEngineResult } from './engines/parallel.js';
 import type { Engine, EngineResult } from './engines/types.js';
 import { collectGarbage } from './gc.js';
@@ -28,6 +29,8 @@ export interface BenchOptions {
   pools?: number;
   /** Threads for the parallel executor's rows (> 1: each workload also runs in parallel; bench/engines/parallel.ts). */
   threads?: number;
+  /** The parallel rows' strategy (default: the executor's, Block-STM). */
+  strategy?: ParallelStrategy;
   /** Cap on the transactions @ethereumjs/vm runs per block (0: no cap). */
   ethereumjsMaxTxs?: number;
   /** Timed runs per engine and workload; the median (by ms) is reported. Default: 3, 1 for a capped engine. */
@@ -77,6 +80,8 @@ export interface BenchRow {
   /** With --threads N > 1: predicted speedup over our sequential run at 4-32 threads, and the block's ideal (bench/scaling.ts). */
   predicted?: Record<number, number>;
   ideal?: number;
+  /** Parallel rows: the co-run bound for this many threads, measured in the same run (bench/corun.ts). */
+  corunBound?: number;
 }
 
 async function loadEngine(name: EngineName): Promise<Engine> {
@@ -189,7 +194,7 @@ async function measureParallel(w: Workload, seq: BenchRow, opts: BenchOptions, e
 export async function runBench(opts: BenchOptions): Promise<BenchRow[]> {
   const log = opts.log ?? (() => {});
   const threads = opts.threads ?? 1;
-  const parallel = threads > 1 && opts.engines.includes('multilane') ? [new ParallelEngine(threads, 'forced'), new ParallelEngine(threads, 'adaptive')] : [];
+  const parallel = threads > 1 && opts.engines.includes('multilane') ? [new ParallelEngine(threads, 'forced', opts.strategy), new ParallelEngine(threads, 'adaptive', opts.strategy)] : [];
   for (const p of parallel) log(`engine ${p.name}: ${p.describe()}`);
   const engines: [EngineName, Engine][] = [];
   for (const name of opts.engines) {
@@ -208,6 +213,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRow[]> {
       mine.push(row);
       if (engineName === 'multilane' && parallel.length > 0) mine.push(...(await measureParallel(w, row, opts, parallel)));
     }
+    if (parallel.length > 0 && !opts.gigagas) await addCorunBound(name, opts, threads, mine, log);
     if ((opts.threads ?? 1) > 1) await (await import('./scaling.js')).addScaling(w, mine, log);
     const ref = mine.find((r) => r.engine === 'ethereumjs');
     for (const row of mine) {
@@ -217,6 +223,17 @@ export async function runBench(opts: BenchOptions): Promise<BenchRow[]> {
     }
   }
   return rows;
+}
+
+/**
+ * The co-run bound (bench/corun.ts) beside the parallel rows: on a machine
+ * whose threads are not independent cores, no speedup can pass it.
+ */
+async function addCorunBound(name: string, opts: BenchOptions, threads: number, rows: BenchRow[], log: (line: string) => void): Promise<void> {
+  const { corunBound } = await import('./corun.js');
+  const c = await corunBound(name, { txs: opts.txs, seed: opts.seed, pools: opts.pools }, threads);
+  log(`${name}: co-run bound ${c.bound.toFixed(2)}x (the sequential block ${c.aloneMs.toFixed(1)} ms alone, ${c.togetherMs.toFixed(1)} ms on ${threads} threads at once)`);
+  for (const r of rows) if (r.speedup !== undefined) r.corunBound = c.bound;
 }
 
 function fmt(n: number, digits = 0): string {
@@ -281,6 +298,7 @@ export function toJson(r: BenchRow): string {
     blockTxs: r.blockTxs,
     ...(r.ratio === undefined ? {} : { ratioVsEthereumjs: Number(r.ratio.toFixed(3)) }),
     ...(r.speedup === undefined ? {} : { speedup: r.speedup, reexecutions: r.reexecutions, aborts: r.aborts, mode: r.mode, parallelRuns: r.parallelRuns, runs: r.runs }),
+    ...(r.corunBound === undefined ? {} : { corunBound: Number(r.corunBound.toFixed(3)) }),
     ...(r.predicted === undefined
       ? {}
       : { predicted: Object.fromEntries(Object.entries(r.predicted).map(([t, v]) => [t, Number(v.toFixed(3))])), ideal: Number((r.ideal ?? 0).toFixed(3)) }),

@@ -194,7 +194,8 @@ export async function addScaling(w: Workload, rows: ScalingFields[], log: (line:
   const seqRow = rows.find((r) => r.engine === 'multilane' && r.threads === 1);
   if (seqRow === undefined) return;
   const target = rows.find((r) => r !== seqRow && r.engine.startsWith('multilane') && r.threads > 1) ?? seqRow;
-  const ex = await ParallelExecutor.create({ threads: 1 });
+  // The model replays Block-STM's scheduler, so it is calibrated on Block-STM.
+  const ex = await ParallelExecutor.create({ threads: 1, strategy: 'block-stm' });
   try {
     await warmUp(ex, w);
     const s = summarizeScaling(await profileParallel(ex, w, 1), seqRow.ms);
@@ -209,11 +210,11 @@ export async function addScaling(w: Workload, rows: ScalingFields[], log: (line:
 }
 
 /** The second table of `multilane bench --threads N`: the model's predictions per workload. */
-export function formatScalingTable(rows: readonly (ScalingFields & { workload: string; speedup?: number })[]): string {
+export function formatScalingTable(rows: readonly (ScalingFields & { workload: string; speedup?: number; corunBound?: number })[]): string {
   const scaled = rows.filter((r) => r.predicted !== undefined);
-  const header = ['workload', 'engine', 'threads', 'speedup', ...PREDICT_THREADS.map((t) => `pred ${t}`), 'ideal'];
+  const header = ['workload', 'engine', 'threads', 'speedup', 'co-run bound', ...PREDICT_THREADS.map((t) => `pred ${t}`), 'ideal'];
   const x = (v: number | undefined, d = 2) => (v === undefined ? '-' : `${v.toFixed(d)}x`);
-  const body = scaled.map((r) => [r.workload, r.engine, String(r.threads), x(r.speedup), ...PREDICT_THREADS.map((t) => x(r.predicted?.[t])), x(r.ideal, 1)]);
+  const body = scaled.map((r) => [r.workload, r.engine, String(r.threads), x(r.speedup), x(r.corunBound), ...PREDICT_THREADS.map((t) => x(r.predicted?.[t])), x(r.ideal, 1)]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [
@@ -224,6 +225,8 @@ export function formatScalingTable(rows: readonly (ScalingFields & { workload: s
     'pred N: predicted speedup over our sequential executor at N threads (the block profiled on a 1-thread parallel',
     'executor and replayed through the Block-STM scheduler with N virtual threads; docs/scaling.md).',
     'ideal: total work ÷ critical path of the block\'s dependency graph.',
+    'co-run bound: the sequential block on every thread at once, against one thread alone (threads × alone ÷ together):',
+    'what a perfect parallel executor could reach on this machine at the time of the run (bench/corun.ts).',
   ].join('\n');
 }
 

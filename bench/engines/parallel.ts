@@ -15,7 +15,7 @@
  * starts from the same pre-state, as a node's next block would find the
  * copy already built.
  */
-import { ParallelExecutor, type ParallelRunStats } from '../../src/exec/parallel/executor.js';
+import { ParallelExecutor, type ParallelRunStats, type ParallelStrategy } from '../../src/exec/parallel/executor.js';
 import type { BenchReceipt, Workload } from '../workloads/types.js';
 import { loadPreState, prepareRun, stateProbe } from './multilane.js';
 import { startTimer, type Engine, type EngineResult, type EngineRunOptions } from './types.js';
@@ -38,13 +38,15 @@ export class ParallelEngine implements Engine {
   constructor(
     readonly threads: number,
     readonly mode: ParallelMode,
+    readonly strategy: ParallelStrategy = 'block-stm',
   ) {
     this.name = mode === 'forced' ? 'multilane-parallel' : 'multilane-adaptive';
   }
 
   describe(): string {
     const how = this.mode === 'forced' ? 'every block in parallel' : 'adaptive (contended blocks and slower ones run sequentially)';
-    return `multilane Block-STM on ${this.threads} threads (the calling thread + ${this.threads - 1} workers), ${how}`;
+    const kind = this.strategy === 'ordered' ? 'ordered mode' : 'Block-STM';
+    return `multilane ${kind} on ${this.threads} threads (the calling thread + ${this.threads - 1} workers), ${how}`;
   }
 
   async run(w: Workload, options?: EngineRunOptions): Promise<ParallelEngineResult> {
@@ -75,7 +77,7 @@ export class ParallelEngine implements Engine {
   private async executorFor(w: Workload, n: number): Promise<ParallelExecutor> {
     if (this.executor !== undefined && this.workload === w && this.txs === n) return this.executor;
     await this.close();
-    this.executor = await ParallelExecutor.create({ threads: this.threads });
+    this.executor = await ParallelExecutor.create({ threads: this.threads, strategy: this.strategy });
     this.workload = w;
     this.txs = n;
     this.snapshot = undefined;

@@ -4,6 +4,7 @@
  * process, and prints a table or JSON lines. Thin: flags in, bench/run.ts
  * does the work.
  */
+import type { ParallelStrategy } from '../exec/parallel/options.js';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
@@ -28,6 +29,8 @@ options:
   --threads N              threads for the parallel executor (default: the machine's cores); with
                            N > 1 each workload also runs on Block-STM with N threads (forced, and
                            adaptive when it runs differently), reporting speedup over sequential
+  --strategy S             the parallel rows' strategy: block-stm (default) or ordered (the calling
+                           thread commits in order while workers run ahead; docs/parallel.md)
   --engines a,b            engines to run: ${ENGINE_NAMES.join(',')} (default: both)
   --seed S                 PRNG seed for accounts, amounts and order (default 1)
   --pools P                pools for amm and mixed (default 100)
@@ -64,6 +67,11 @@ function parseEngines(value: string | undefined): EngineName[] {
   return names as EngineName[];
 }
 
+function parseStrategy(value: string | undefined): ParallelStrategy | undefined {
+  if (value === undefined || value === 'block-stm' || value === 'ordered') return value;
+  throw new UsageError(`--strategy expects block-stm or ordered, got '${value}'`);
+}
+
 /** Runs the command; returns the exit code (0 ok, 1 a check failed, 2 bad usage). */
 export async function benchCommand(argv: string[]): Promise<number> {
   let parsed;
@@ -75,6 +83,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         txs: { type: 'string' },
         gigagas: { type: 'boolean' },
         threads: { type: 'string' },
+        strategy: { type: 'string' },
         engines: { type: 'string' },
         seed: { type: 'string' },
         pools: { type: 'string' },
@@ -110,6 +119,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       txs: positiveInt('--txs', values.txs),
       gigagas: values.gigagas ?? false,
       threads: positiveInt('--threads', values.threads) ?? availableParallelism(),
+      strategy: parseStrategy(values.strategy),
       seed: positiveInt('--seed', values.seed, true) ?? 1,
       pools: positiveInt('--pools', values.pools),
       ethereumjsMaxTxs: positiveInt('--ethereumjs-max-txs', values['ethereumjs-max-txs'], true),

@@ -107,3 +107,44 @@ test('with fallbackOnFailure: false a failure is an error, and the state is unto
     await ex.close();
   }
 });
+
+/**
+ * The ordered mode: a worker's records are only hints the calling thread
+ * checks, so a failing worker costs its records, never the block. The
+ * calling thread takes over what the worker held and finishes alone; the
+ * result is exact and the failure is reported in `stats.reason`.
+ */
+async function orderedFault(fault: FaultInjection, seed: number, options: { blockTimeoutMs?: number; workerMemoryLimitMb?: number } = {}): Promise<string | undefined> {
+  const ex = await ParallelExecutor.create({ threads: 2, strategy: 'ordered', ...options });
+  try {
+    const w = world(seed);
+    const seqState = w.state.clone();
+    const parState = w.state.clone();
+    const b1 = w.nextBlock();
+    const b2 = w.nextBlock();
+    const e1 = executeSequential(seqState, b1.txs, b1.senders, w.env);
+    const e2 = executeSequential(seqState, b2.txs, b2.senders, w.env);
+    const { stats: s1, ...r1 } = await ex.execute(parState, b1.txs, w.env, { senders: b1.senders, forceParallel: true, fault });
+    assert.deepStrictEqual(r1, e1);
+    assert.equal(s1.strategy, 'ordered');
+    const { stats: s2, ...r2 } = await ex.execute(parState, b2.txs, w.env, { senders: b2.senders, forceParallel: true });
+    assert.deepStrictEqual(r2, e2);
+    assert.equal(s2.reason, undefined, 'the next block runs cleanly');
+    return s1.reason;
+  } finally {
+    await ex.close();
+  }
+}
+
+test('ordered mode: an exception in the EVM only throws the record away', async () => {
+  assert.equal(await orderedFault({ tx: 3, kind: 'evm-throw' }, 11), undefined);
+});
+
+test('ordered mode: a worker loop that throws, exits, hangs or runs out of memory: the calling thread finishes the block', async () => {
+  assert.match((await orderedFault({ tx: 3, kind: 'throw' }, 12)) ?? '', /the workers failed.*injected fault: worker failure/);
+  assert.match((await orderedFault({ tx: 3, kind: 'exit' }, 13)) ?? '', /the workers failed.*exited/);
+  const started = Date.now();
+  assert.match((await orderedFault({ tx: 3, kind: 'hang' }, 14, { blockTimeoutMs: 1500 })) ?? '', /the workers failed.*did not finish within 1500 ms/);
+  assert.ok(Date.now() - started < 20_000);
+  assert.match((await orderedFault({ tx: 3, kind: 'oom' }, 15, { workerMemoryLimitMb: 48 })) ?? '', /the workers failed.*worker \d (crashed|exited)/);
+});

@@ -21,6 +21,8 @@ import { ABORT, EXECUTED, RECOVER_DONE, RECOVER_GATE, RECOVER_IDX, Scheduler, TX
 import { readEnv, readTransaction, WordReader, WordWriter } from './tx-codec.js';
 import { ABORT_CAPACITY, ABORT_TIMEOUT, BlockAborted, DependencyAbort, TASK_EXECUTE, TASK_NONE, TASK_VALIDATE, type Incarnation, type TaskKind, type TxIdx } from './types.js';
 import { TxView } from './view.js';
+import { OrderedLane, type LaneStats } from './ordered-lane.js';
+import { OrderedView } from './ordered-view.js';
 import { readAddress, writeAddress } from './words.js';
 
 /** What a worker runs a transaction with: applyTransaction's signature. */
@@ -58,6 +60,8 @@ export interface BlockJob {
   /** Time each execution (performance.now costs ~0.4 µs a call in a worker). */
   profile: boolean;
   fault?: FaultInjection;
+  /** Run the ordered mode (ordered-lane.ts) instead of Block-STM: workers stay `gap` past the commit point. */
+  ordered?: { gap: number };
 }
 
 /** Per-worker counters for one block. */
@@ -102,6 +106,7 @@ export class WorkerEngine {
   private table!: LocationTable;
   private view!: TxView;
   private committer!: TableCommitter;
+  private lane!: OrderedLane;
   private senders!: BigUint64Array;
   private senderErrors!: Int32Array;
   private results!: BigUint64Array;
@@ -156,6 +161,14 @@ export class WorkerEngine {
     this.view = new TxView(this.mv, this.table);
     this.deferAll = { deferCoinbasePayment: true, deferTransfer: this.view.deferTransfer };
     this.committer = new TableCommitter(this.table, this.mv, this.sched.a, ABORT);
+    const host = {
+      sched: this.sched, run: this.run, out: this.out,
+      txAt: (i: number) => this.txAt(i),
+      senderAt: (i: number) => this.senderAt(i),
+      storeRecord: (tx: number) => this.storeRecord(tx, 0),
+      injectFaultFor: (tx: number, inEvm: boolean) => this.injectFaultFor(tx, inEvm),
+    };
+    this.lane = new OrderedLane(host, new OrderedView(this.table));
     this.senders = new BigUint64Array(b.senders);
     this.senderErrors = new Int32Array(b.senderErrors);
     this.results = new BigUint64Array(b.results);
@@ -188,11 +201,43 @@ export class WorkerEngine {
       this.stats.busyMs = performance.now() - t0;
       return this.stats;
     }
-    this.work(Infinity, true);
-    this.commit();
+    if (job.ordered !== undefined) this.runLane(job.ordered.gap);
+    else {
+      this.work(Infinity, true);
+      this.commit();
+    }
     this.stats.busyMs = performance.now() - t0;
     return this.stats;
   }
+
+  /** A worker's part of an ordered-mode block (ordered-lane.ts). */
+  private runLane(gap: number): void {
+    const lane: LaneStats = { executions: 0, dropped: 0, waitMs: 0 };
+    try {
+      this.lane.run(this.env, this.sched.blockSize, gap, this.job.defer, this.job.lazyTransfers, this.deadline, lane);
+    } finally {
+      this.stats.executions += lane.executions;
+      this.stats.validationAborts += lane.dropped;
+      this.stats.waitMs += lane.waitMs;
+      this.table.flushUsed();
+    }
+  }
+
+  /**
+   * Fault injection for the ordered mode, where a worker runs only what it
+   * claims: the fault fires once, at the first transaction from `fault.tx`
+   * on that this worker runs (`inEvm`: where the EVM runs).
+   */
+  private injectFaultFor(tx: number, inEvm: boolean): void {
+    const fault = this.job.fault;
+    if (fault === undefined || this.faultFired || tx < fault.tx || (fault.worker !== undefined && fault.worker !== this.index)) return;
+    if ((fault.kind === 'evm-throw') !== inEvm) return;
+    this.faultFired = true;
+    if (inEvm) throw new Error('injected fault: EVM failure');
+    this.injectFault(fault.kind);
+  }
+
+  private faultFired = false;
 
   /**
    * Sets up this thread for a block. `local`: the block's transactions as
@@ -200,6 +245,7 @@ export class WorkerEngine {
    */
   beginBlock(job: BlockJob, local?: readonly Transaction[]): void {
     this.job = job;
+    this.faultFired = false;
     this.stats = { executions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0, knownDependencyWaits: 0, sleeps: 0, recovered: 0, busyMs: 0, waitMs: 0, commitMs: 0 };
     this.reader = new WordReader(job.block);
     this.reader.useArena();
@@ -452,6 +498,12 @@ export class WorkerEngine {
     const w = this.out;
     w.pos = 0;
     writeOutcome(w, o);
+    this.storeRecord(tx, inc);
+  }
+
+  /** Copies `out` into this thread's chunk of the outcome arena as transaction `tx`'s record. */
+  private storeRecord(tx: TxIdx, inc: Incarnation): void {
+    const w = this.out;
     const len = w.pos;
     // This thread's chunk of the arena (one shared atomic per chunk, not per outcome).
     let off = this.resultPos;

@@ -32,10 +32,12 @@ import { ABORT_CAPACITY, ABORT_CONTENTION, ABORT_NEEDS_SEQUENTIAL, ABORT_WORKER_
 import { sumStats, type BlockProfile, type ParallelRunStats } from './stats.js';
 import { writeAddress } from './words.js';
 
-import type { ExecuteOptions, ParallelBlockResult, ParallelExecutorOptions } from './options.js';
+import type { ExecuteOptions, ParallelBlockResult, ParallelExecutorOptions, ParallelStrategy } from './options.js';
+import { OrderedCommitter, type OrderedStats } from './ordered-commit.js';
+import { readAddress } from './words.js';
 import { describe, firstRecoveryError, recoverAll, runWith } from './fallback.js';
 
-export type { ExecuteOptions, ParallelBlockResult, ParallelExecutorOptions } from './options.js';
+export type { ExecuteOptions, ParallelBlockResult, ParallelExecutorOptions, ParallelStrategy } from './options.js';
 export type { BlockProfile, ParallelRunStats } from './stats.js';
 
 
@@ -64,6 +66,8 @@ const COLLECT_BUDGET = 256;
 const MAIN_TASKS_PER_TURN = 4;
 /** Locations it decodes per look. */
 const MAIN_COLLECT_BUDGET = 16;
+/** Ordered mode: transactions encoded ahead of the commit point (the workers' claims stay close to it). */
+const ORDERED_LOOKAHEAD = 128;
 /** Incarnations before a block may be given up for contention, and the share of aborts that does it (see checkContention). */
 const CONTENTION_MIN_EXECUTIONS = 32;
 const CONTENTION_ABORT_SHARE = 0.2;
@@ -94,6 +98,8 @@ export class ParallelExecutor {
   private readonly lastOfSender = new Map<bigint, number>();
   /** Whether the calling thread runs Block-STM tasks itself (see the option). */
   private readonly mainExecutes: boolean;
+  /** options.strategy, or the environment's default. */
+  private readonly strategy: ParallelStrategy;
   /** Lazy value transfers (options.lazyTransfers). */
   private readonly lazyTransfers: boolean;
   /** The calling thread's engine (created with the buffers, replaced when they are). */
@@ -113,6 +119,7 @@ export class ParallelExecutor {
     this.threads = Math.min(MAX_WORKERS, Math.max(1, options.threads ?? availableParallelism()));
     this.mainExecutes = options.mainExecutes !== false;
     this.lazyTransfers = options.lazyTransfers ?? process.env.MULTILANE_LAZY_TRANSFERS !== '0';
+    this.strategy = options.strategy ?? (process.env.MULTILANE_STRATEGY === 'ordered' ? 'ordered' : 'block-stm');
     this.caps = defaultCapacities(256);
     // The calling thread is one of the threads when it takes part; a fault test needs a worker, though.
     const workers = this.mainExecutes ? Math.max(1, this.threads) - 1 : this.threads;
@@ -173,9 +180,10 @@ export class ParallelExecutor {
         return r;
       }
     }
+    const strategy = opts.strategy ?? this.strategy;
     for (let attempt = 0; ; attempt++) {
       try {
-        const r = await this.parallel(state, txs, env, opts, t0);
+        const r = strategy === 'ordered' ? await this.ordered(state, txs, env, opts, t0) : await this.parallel(state, txs, env, opts, t0);
         this.policy.record('parallel', r.stats.totalMs, r.gasUsed);
         return r;
       } catch (err) {
@@ -409,6 +417,98 @@ export class ParallelExecutor {
     const out: ParallelBlockResult = { ...result, stats };
     if (opts.profile) out.profile = this.profile(n);
     return out;
+  }
+
+  /**
+   * One block in the ordered mode (ordered-lane.ts): the workers run ahead
+   * of the commit point and leave records; the calling thread commits in
+   * order, from a record whose reads are still current or by running the
+   * transaction itself. A worker that fails costs only its records: the
+   * calling thread finishes the block alone and the result stands (the
+   * failure is reported in `stats.reason`).
+   */
+  private async ordered(state: ExecState, txs: readonly Transaction[], env: BlockEnv, opts: ExecuteOptions, t0: number): Promise<ParallelBlockResult> {
+    const n = txs.length;
+    await this.pool.ensureStarted(this.buffers);
+    this.prepare(state, n);
+    const b = this.buffers;
+    this.resetBlock(n, false);
+    const workers = this.pool.threads;
+    const recover = opts.senders === undefined;
+    const block = this.encoder.start(txs, env, recover, workers > 0);
+    this.feed(ENCODE_FIRST, opts.senders);
+    const timeout = this.options.blockTimeoutMs ?? 120_000;
+    const main = this.engine();
+    const job: BlockJob = {
+      seq: ++this.seq, block, recover, executors: workers + 1, defer: env.fork >= Fork.SpuriousDragon, lazyTransfers: this.lazyTransfers,
+      profile: false, fault: opts.fault, ordered: { gap: this.options.orderedGap ?? 2 },
+    };
+    const t1 = performance.now();
+    const running = workers === 0 ? Promise.resolve([] as WorkerStats[]) : this.pool.runBlock(job, b, timeout);
+    let failure: string | undefined;
+    const settled = running.then(
+      (ws) => ws,
+      (err: unknown) => {
+        failure = describe(err);
+        return [] as WorkerStats[];
+      },
+    );
+    let senderAt: (i: number) => bigint;
+    if (recover) {
+      while (!this.encoder.done) this.feed(this.encoder.encoded + ENCODE_CHUNK, undefined);
+      main.deadline = t1 + timeout;
+      main.beginBlock(job, txs);
+      let recovered: boolean;
+      try {
+        recovered = main.recoverSenders();
+      } catch (err) {
+        this.sched.abort(ABORT_WORKER_FAILED);
+        await settled;
+        throw err instanceof BlockAborted ? new BlockFailure(`block aborted (reason ${err.reason})`, err.reason) : err;
+      }
+      if (!recovered) {
+        await settled;
+        throw firstRecoveryError(txs, env, new Int32Array(b.senderErrors));
+      }
+      const words = new BigUint64Array(b.senders);
+      senderAt = (i) => readAddress(words, 3 * i);
+    } else {
+      const senders = opts.senders as readonly bigint[];
+      senderAt = (i) => senders[i];
+    }
+    const os: OrderedStats = { direct: 0, accepted: 0, rejected: 0, takenOver: 0, waitMs: 0, tableStale: false };
+    const committer = new OrderedCommitter(this.table, this.sched, b.results, b.resultIndex);
+    const encodeAhead = (i: number) => {
+      if (!this.encoder.done && this.encoder.encoded < i + ORDERED_LOOKAHEAD) this.feed(this.encoder.encoded + ENCODE_CHUNK, opts.senders);
+    };
+    let result: BlockResult;
+    try {
+      result = committer.run(state, txs, senderAt, env, this.options.runner ?? applyTransaction, os, encodeAhead);
+    } catch (err) {
+      // The state holds a prefix of the block; the table, part of it.
+      this.tableState = undefined;
+      await settled;
+      throw err;
+    }
+    const t2 = performance.now();
+    const workerStats = await settled;
+    if (failure !== undefined || os.tableStale || this.sched.abortReason() !== 0) this.tableState = undefined;
+    else this.tableState = state;
+    const t3 = performance.now();
+    const stats = sumStats(workerStats, n, job.executors);
+    stats.strategy = 'ordered';
+    stats.direct = os.direct + os.rejected;
+    stats.accepted = os.accepted;
+    stats.executions += os.direct + os.rejected;
+    stats.reexecutions = stats.executions - n;
+    stats.validations = os.accepted + os.rejected;
+    stats.validationAborts = os.rejected;
+    if (failure !== undefined) stats.reason = `the workers failed; the calling thread finished the block: ${failure}`;
+    stats.prepareMs = t1 - t0;
+    stats.parallelMs = t2 - t1;
+    stats.foldMs = t3 - t2;
+    stats.totalMs = t3 - t0;
+    return { ...result, stats };
   }
 
   /**

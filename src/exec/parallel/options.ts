@@ -49,9 +49,23 @@ export interface ParallelExecutorOptions {
    * the environment's MULTILANE_LAZY_TRANSFERS=0 gives the same default.
    */
   lazyTransfers?: boolean;
+  /**
+   * How a parallel block runs: 'block-stm' (default) — every thread runs
+   * Block-STM over the multi-version memory; 'ordered' — the calling
+   * thread commits in order on the sequential path while workers run ahead
+   * and leave records it checks (ordered-lane.ts). The environment's
+   * MULTILANE_STRATEGY=ordered changes the default.
+   */
+  strategy?: ParallelStrategy;
+  /** Ordered mode: transactions past the commit point left to the calling thread (default 2). */
+  orderedGap?: number;
 }
 
+export type ParallelStrategy = 'ordered' | 'block-stm';
+
 export interface ExecuteOptions {
+  /** This block only: the strategy (see ParallelExecutorOptions.strategy). */
+  strategy?: ParallelStrategy;
   /** senders[i] signed txs[i]; recovered on the workers when absent. */
   senders?: readonly bigint[];
   /** Run in parallel even when the block is small. */

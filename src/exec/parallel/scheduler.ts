@@ -61,6 +61,15 @@ const WAKE = 64;
 /** How many workers sleep on WAKE (notify is skipped when none do). */
 const SLEEPERS = 65;
 const DONE = 80;
+/**
+ * The ordered mode (ordered-lane.ts) uses the header, not the Block-STM
+ * counters: the next transaction to commit (written by the main thread
+ * alone, on a line of its own), the workers' claim cursor (on
+ * execution_idx's line), and an end flag the idle workers wait on.
+ */
+export const ORDERED_COMMIT = 48;
+export const ORDERED_CURSOR = EXECUTION_IDX;
+export const ORDERED_END = DONE;
 /** Nonzero: the block is abandoned (an ABORT_* reason). */
 export const ABORT = 81;
 const BLOCK_SIZE = 82;

@@ -9,6 +9,11 @@ import type { WorkerStats } from './engine.js';
 
 export interface ParallelRunStats {
   mode: 'parallel' | 'sequential';
+  /** How the parallel run went (absent for sequential runs). */
+  strategy?: 'ordered' | 'block-stm';
+  /** Ordered mode: transactions the calling thread ran itself, and worker records it committed. */
+  direct?: number;
+  accepted?: number;
   /** Why the block ran sequentially. */
   reason?: string;
   threads: number;

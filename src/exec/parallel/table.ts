@@ -63,6 +63,13 @@ export interface TableBuffers {
   vals: SharedArrayBuffer;
   /** Multi-version memory, MV_WORDS per slot (together: one cache line for four slots): head entry, its epoch, a lock. */
   mv: SharedArrayBuffer;
+  /**
+   * One Int32 per slot: how many times the ordered mode (ordered-lane.ts)
+   * has published the location during a block, bumped to odd before the
+   * write and to even after it (a seqlock). A speculative read remembers
+   * the count it saw; the commit accepts it only if the count is the same.
+   */
+  vers: SharedArrayBuffer;
   code: SharedArrayBuffer;
 }
 
@@ -88,6 +95,8 @@ export class LocationTable {
   readonly u8: Uint8Array;
   /** MV_WORDS per slot: version list head, its epoch, lock, MV_FULL. */
   readonly mvw: Int32Array;
+  /** Publication counts (see TableBuffers.vers). */
+  readonly vers: Int32Array;
   readonly code: Uint8Array;
   private readonly mask: number;
   /** Inserting past this many slots aborts the block (probing degrades). */
@@ -104,6 +113,7 @@ export class LocationTable {
     this.i32 = new Int32Array(buffers.vals);
     this.u8 = new Uint8Array(buffers.vals);
     this.mvw = new Int32Array(buffers.mv);
+    this.vers = new Int32Array(buffers.vers);
     this.code = new Uint8Array(buffers.code);
     this.mask = buffers.slots - 1;
     this.limit = (buffers.slots >> 2) * 3;
@@ -114,7 +124,7 @@ export class LocationTable {
     const sab = (bytes: number) => new SharedArrayBuffer(bytes);
     return new LocationTable({
       slots: n, ctl: sab(64), keys: sab(4 * KEY_WORDS * n), vals: sab(8 * PRE_WORDS * n), mv: sab(4 * MV_WORDS * n),
-      code: sab(Math.max(1024, codeBytes)),
+      vers: sab(4 * n), code: sab(Math.max(1024, codeBytes)),
     });
   }
 

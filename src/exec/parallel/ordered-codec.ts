@@ -1,0 +1,155 @@
+/**
+ * A speculative execution's record in the ordered mode, as a worker writes
+ * it into the outcome arena and the main thread reads it at the
+ * transaction's turn:
+ *
+ *   flags            bit 0: the coinbase was read (only the main thread may run it)
+ *   reads            count n, then n int32s: (table slot, publication count) pairs
+ *   codeless         count n, then n int32s: lazy-transfer targets seen without code
+ *   outcome          results.ts (receipt fields, or why the transaction failed)
+ *   -- for an OK outcome only --
+ *   fee              optional u256: the deferred coinbase fee
+ *   credit           0, or 1 then address, u256 amount, slot
+ *   changes          count, then per account: address, slot (-1 unknown),
+ *                    flags (1 deleted, 2 storage cleared, 4 code set),
+ *                    nonce, balance, [code, code hash], slot count,
+ *                    then per slot: key, value, table slot (-1 unknown)
+ *
+ * The main thread checks the reads against the table's counts before it
+ * decodes anything else (`validReads`): a stale record costs a few int
+ * comparisons.
+ *
+ * Internal module of the parallel executor.
+ */
+import type { AccountChange, StateChanges } from '../../state/types.js';
+import type { TxResult } from '../types.js';
+import type { OrderedView } from './ordered-view.js';
+import { OUTCOME_OK, readOutcome, writeOutcome, type Outcome } from './results.js';
+import { WordReader, WordWriter } from './tx-codec.js';
+
+const F_DELETED = 1;
+const F_CLEARED = 2;
+const F_CODE = 4;
+export const SPEC_COINBASE = 1;
+
+/** Int32s as packed words (two per 64-bit word), after a count word. */
+function writeInts(w: WordWriter, src: Int32Array, len: number): void {
+  w.int(len);
+  const words = (len + 1) >> 1;
+  w.ensure(words);
+  const i32 = w.i32;
+  const at = 2 * w.pos;
+  for (let k = 0; k < len; k++) i32[at + k] = src[k];
+  w.pos += words;
+}
+
+export function writeSpeculative(w: WordWriter, view: OrderedView, outcome: Outcome, r: TxResult | undefined): void {
+  w.int(view.coinbaseRead ? SPEC_COINBASE : 0);
+  writeInts(w, view.reads, view.readsLen);
+  writeInts(w, view.codeless, view.codelessLen);
+  writeOutcome(w, outcome);
+  if (outcome.kind !== OUTCOME_OK || r === undefined) return;
+  w.optU256(r.coinbaseFee);
+  const credit = r.credit;
+  w.int(credit === undefined ? 0 : 1);
+  if (credit !== undefined) {
+    w.address(credit.to);
+    w.u256(credit.amount);
+    w.int(view.accountSlot(credit.to));
+  }
+  w.int(r.changes.size);
+  for (const [address, ch] of r.changes) {
+    w.address(address);
+    w.int(view.knownAccountSlot(address));
+    const flags = (ch.deleted ? F_DELETED : 0) | (ch.storageCleared ? F_CLEARED : 0) | (ch.code !== undefined ? F_CODE : 0);
+    w.int(flags);
+    w.u256(ch.nonce);
+    w.u256(ch.balance);
+    if (ch.code !== undefined) {
+      w.bytes(ch.code);
+      w.bytes(ch.codeHash as Uint8Array);
+    }
+    w.int(ch.storage.size);
+    for (const [key, value] of ch.storage) {
+      w.u256(key);
+      w.u256(value);
+      w.int(view.knownStorageSlot(address, key));
+    }
+  }
+}
+
+/** A speculative record, decoded. */
+export interface Speculative {
+  outcome: Outcome;
+  fee: bigint | undefined;
+  credit: { to: bigint; amount: bigint; slot: number } | undefined;
+  changes: StateChanges;
+  /** Table slots of the changed accounts and slots (-1: unknown), in `changes` order. */
+  accountSlots: number[];
+  storageSlots: number[][];
+}
+
+/** The main thread's reader of speculative records. */
+export class SpeculativeReader {
+  readonly r: WordReader;
+  /** Where the record's outcome starts (set by `validReads`). */
+  private body = 0;
+
+  constructor(results: SharedArrayBuffer) {
+    this.r = new WordReader(results);
+    this.r.useArena();
+  }
+
+  /**
+   * Whether the record at word `pos` may be committed as it is: it did not
+   * read the coinbase, every location it read still has the publication
+   * count it saw, and every lazy-transfer target it saw without code still
+   * has none.
+   */
+  validReads(pos: number, vers: Int32Array, codeless: (slot: number) => boolean): boolean {
+    const i32 = this.r.i32;
+    if (i32[2 * pos] !== 0) return false;
+    let n = i32[2 * (pos + 1)];
+    let at = 2 * (pos + 2);
+    for (let k = 0; k < n; k += 2) if (Atomics.load(vers, i32[at + k]) !== i32[at + k + 1]) return false;
+    let p = pos + 2 + ((n + 1) >> 1);
+    n = i32[2 * p];
+    at = 2 * (p + 1);
+    for (let k = 0; k < n; k++) if (!codeless(i32[at + k])) return false;
+    this.body = p + 1 + ((n + 1) >> 1);
+    return true;
+  }
+
+  /** The record whose reads `validReads` just accepted. */
+  decode(): Speculative {
+    const r = this.r;
+    r.pos = this.body;
+    const outcome = readOutcome(r);
+    const changes: StateChanges = new Map();
+    const out: Speculative = { outcome, fee: undefined, credit: undefined, changes, accountSlots: [], storageSlots: [] };
+    if (outcome.kind !== OUTCOME_OK) return out;
+    out.fee = r.optU256();
+    if (r.int() !== 0) out.credit = { to: r.address(), amount: r.u256(), slot: r.int() };
+    for (let n = r.int(); n > 0; n--) {
+      const address = r.address();
+      out.accountSlots.push(r.int());
+      const flags = r.int();
+      const ch: AccountChange = {
+        deleted: (flags & F_DELETED) !== 0, storageCleared: (flags & F_CLEARED) !== 0, nonce: r.u256(), balance: r.u256(), storage: new Map(),
+      };
+      if ((flags & F_CODE) !== 0) {
+        // `bytes` copies out of the shared arena (the state keeps the code).
+        ch.code = r.bytes();
+        ch.codeHash = r.bytes();
+      }
+      const slots: number[] = [];
+      for (let k = r.int(); k > 0; k--) {
+        ch.storage.set(r.u256(), r.u256());
+        slots.push(r.int());
+      }
+      out.storageSlots.push(slots);
+      changes.set(address, ch);
+    }
+    return out;
+  }
+}

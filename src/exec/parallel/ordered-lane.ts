@@ -1,0 +1,174 @@
+/**
+ * The ordered mode, worker side. Block-STM lets every thread execute any
+ * transaction and keeps every write in a multi-version memory so others can
+ * read it; on two cores that bookkeeping costs more than the second core
+ * gives (docs/parallel.md). The ordered mode keeps one thread — the main
+ * thread — on the sequential executor's own path, committing transactions
+ * in order to the caller's state, and lets the workers run a little ahead
+ * of it:
+ *
+ *   - a worker claims a transaction at least GAP past the commit point (the
+ *     ones before are the main thread's), runs it over the location table
+ *     as published so far (ordered-view.ts), and leaves a record of its
+ *     reads, receipt and writes (ordered-codec.ts);
+ *   - the main thread, at each transaction's turn, runs it itself if no
+ *     worker took it, or checks the worker's record — every location read
+ *     still has the publication count it had — and commits it without
+ *     running it; a stale record is thrown away and the transaction run
+ *     directly. Every commit is published to the table at once, so the
+ *     workers' next reads see it.
+ *
+ * Results are exactly sequential by construction: a record is used only
+ * if the values it read are the values sequential execution would have
+ * read at that point. A worker that fails or stalls costs nothing but its
+ * records: the main thread takes over any transaction a worker has held
+ * too long, so it never waits for one.
+ *
+ * Each transaction's state is the scheduler's status word, reused (LANE_*).
+ *
+ * Internal module of the parallel executor.
+ */
+import type { Transaction } from '../../tx/types.js';
+import { TxError } from '../../tx/errors.js';
+import type { BlockEnv } from '../types.js';
+import { writeSpeculative } from './ordered-codec.js';
+import { OrderedView } from './ordered-view.js';
+import { OUTCOME_ERROR, OUTCOME_INVALID, OUTCOME_OK, type Outcome } from './results.js';
+import type { Scheduler } from './scheduler.js';
+import { ABORT, ORDERED_COMMIT, ORDERED_CURSOR, ORDERED_END, TXS_READY } from './scheduler.js';
+import type { TxRunner } from './engine.js';
+import type { WordWriter } from './tx-codec.js';
+import { BlockAborted, ABORT_TIMEOUT } from './types.js';
+
+/** Nobody has the transaction yet. */
+export const LANE_FREE = 0;
+/** A worker is running it. */
+export const LANE_RUNNING = 1;
+/** A worker's record of it is in the arena. */
+export const LANE_DONE = 2;
+/** The main thread took it (a worker's later record is dropped). */
+export const LANE_MAIN = 3;
+
+/** Loads of the commit point a worker spins through when it finds nothing to claim. */
+const IDLE_SPINS = 4096;
+
+/** What a lane needs from its thread's engine. */
+export interface LaneHost {
+  readonly sched: Scheduler;
+  readonly run: TxRunner;
+  readonly out: WordWriter;
+  txAt(i: number): Transaction;
+  senderAt(i: number): bigint;
+  /** Copies `out` into the arena as transaction `tx`'s record. */
+  storeRecord(tx: number): void;
+  /** Fault injection (tests): before the transaction, and (`inEvm`) where the EVM runs. */
+  injectFaultFor(tx: number, inEvm: boolean): void;
+}
+
+export interface LaneStats {
+  executions: number;
+  /** Records the main thread had taken over before they were written. */
+  dropped: number;
+  waitMs: number;
+}
+
+export class OrderedLane {
+  readonly view: OrderedView;
+  private readonly deferFees = { deferCoinbasePayment: true };
+  private readonly deferAll: { deferCoinbasePayment: boolean; deferTransfer: (to: bigint) => boolean };
+
+  constructor(
+    private readonly host: LaneHost,
+    view: OrderedView,
+  ) {
+    this.view = view;
+    this.deferAll = { deferCoinbasePayment: true, deferTransfer: view.deferTransfer };
+  }
+
+  /**
+   * Claims and runs transactions until the main thread has committed the
+   * block. `gap`: how many transactions past the commit point stay the main
+   * thread's. `defer`: lazy coinbase fees (and `lazy`: value transfers).
+   */
+  run(env: BlockEnv, n: number, gap: number, defer: boolean, lazy: boolean, deadline: number, stats: LaneStats): void {
+    const sched = this.host.sched;
+    const a = sched.a;
+    const view = this.view;
+    view.beginBlock(env.coinbase);
+    const options = defer ? (lazy ? this.deferAll : this.deferFees) : undefined;
+    for (;;) {
+      const reason = Atomics.load(a, ABORT);
+      if (reason !== 0) throw new BlockAborted(reason);
+      const j = this.claim(n, gap);
+      if (j < 0) {
+        if (Atomics.load(a, ORDERED_END) !== 0) {
+          // A fault injected past what this worker got to run fires as it leaves (tests).
+          this.host.injectFaultFor(n, false);
+          return;
+        }
+        // Nothing to claim yet: the commit point moves every few microseconds, so spin until
+        // it does. (A timed Atomics.wait here — a futex sleep of tens of microseconds — slowed
+        // the main thread by half on this VM: each wake-up costs the other vCPU too.)
+        const t = performance.now();
+        const c0 = Atomics.load(a, ORDERED_COMMIT);
+        for (let k = 0; k < IDLE_SPINS && Atomics.load(a, ORDERED_COMMIT) === c0; k++);
+        stats.waitMs += performance.now() - t;
+        if (performance.now() > deadline) throw new BlockAborted(ABORT_TIMEOUT);
+        continue;
+      }
+      this.host.injectFaultFor(j, false);
+      const tx = this.host.txAt(j);
+      view.begin();
+      let outcome: Outcome;
+      let result;
+      try {
+        this.host.injectFaultFor(j, true);
+        result = this.host.run(view, tx, this.host.senderAt(j), env, options);
+        outcome = { kind: OUTCOME_OK, result };
+      } catch (err) {
+        if (err instanceof BlockAborted) throw err;
+        outcome = err instanceof TxError ? { kind: OUTCOME_INVALID, error: err } : { kind: OUTCOME_ERROR, message: String(err) };
+      }
+      stats.executions++;
+      const w = this.host.out;
+      w.pos = 0;
+      writeSpeculative(w, view, outcome, result);
+      const at = sched.statusIndex(j);
+      // The main thread may have taken it over meanwhile: then the record is not wanted.
+      if (Atomics.load(a, at) !== LANE_RUNNING) {
+        stats.dropped++;
+        continue;
+      }
+      this.host.storeRecord(j);
+      if (Atomics.compareExchange(a, at, LANE_RUNNING, LANE_DONE) !== LANE_RUNNING) stats.dropped++;
+    }
+  }
+
+  /**
+   * The first free transaction at least `gap` past the commit point and past
+   * the cursor, whose sender has no uncommitted earlier transaction (its
+   * nonce would be stale); -1 when none is left.
+   */
+  private claim(n: number, gap: number): number {
+    const sched = this.host.sched;
+    const a = sched.a;
+    const commit = Atomics.load(a, ORDERED_COMMIT);
+    let j = Math.max(Atomics.load(a, ORDERED_CURSOR), commit + gap);
+    // Only encoded transactions: their known dependencies are filled in with them.
+    const end = Math.min(n, Atomics.load(a, TXS_READY));
+    for (; j < end; j++) {
+      if (sched.prevSameSender(j) >= commit) continue;
+      if (Atomics.compareExchange(a, sched.statusIndex(j), LANE_FREE, LANE_RUNNING) === LANE_FREE) {
+        // The cursor only moves forward (another worker may have moved it further).
+        let cur = Atomics.load(a, ORDERED_CURSOR);
+        while (cur < j + 1) {
+          const seen = Atomics.compareExchange(a, ORDERED_CURSOR, cur, j + 1);
+          if (seen === cur) break;
+          cur = seen;
+        }
+        return j;
+      }
+    }
+    return -1;
+  }
+}
