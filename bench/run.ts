@@ -80,6 +80,8 @@ export interface BenchRow {
   /** With --threads N > 1: predicted speedup over our sequential run at 4-32 threads, and the block's ideal (bench/scaling.ts). */
   predicted?: Record<number, number>;
   ideal?: number;
+  /** The forced parallel row: the median ratio of sequential and parallel runs taken in pairs (see pairedSpeedup). */
+  pairedSpeedup?: number;
   /** Parallel rows: the co-run bound for this many threads, measured in the same run (bench/corun.ts). */
   corunBound?: number;
 }
@@ -178,16 +180,38 @@ function addParallelStats(row: BenchRow, median: ParallelEngineResult, all: Para
  * row): Block-STM forced on every block, and the executor's adaptive
  * defaults when they ran differently (some block sequentially).
  */
-async function measureParallel(w: Workload, seq: BenchRow, opts: BenchOptions, engines: ParallelEngine[]): Promise<BenchRow[]> {
+async function measureParallel(w: Workload, seq: BenchRow, seqEngine: Engine, opts: BenchOptions, engines: ParallelEngine[]): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const engine of engines) {
     const row = await measure(engine, w, undefined, opts);
     row.speedup = Number((seq.ms / row.ms).toFixed(3));
+    if (engine.mode === 'forced') row.pairedSpeedup = await pairedSpeedup(seqEngine, engine, w, opts);
     if (engine.mode === 'adaptive' && row.parallelRuns === row.runs) continue; // the same as forced
     rows.push(row);
   }
   for (const engine of engines) await engine.close();
   return rows;
+}
+
+/** Sequential and parallel runs alternated for the paired speedup. */
+const PAIRS = 7;
+
+/**
+ * The speedup from runs taken in pairs, one sequential and one parallel
+ * back to back, the median of the pairs' ratios. This machine's speed moves
+ * in phases of seconds to minutes (docs/benchmarks.md); the rows' medians
+ * are taken seconds apart, a pair's two runs milliseconds apart.
+ */
+async function pairedSpeedup(seqEngine: Engine, engine: ParallelEngine, w: Workload, opts: BenchOptions): Promise<number> {
+  const ratios: number[] = [];
+  const run = (e: Engine) => e.run(w, { beforeTimed: collectGarbage, warmRun: opts.cold !== true });
+  for (let i = 0; i < PAIRS; i++) {
+    const s = await run(seqEngine);
+    const p = await run(engine);
+    ratios.push(s.ms / p.ms);
+  }
+  ratios.sort((a, b) => a - b);
+  return ratios[ratios.length >> 1];
 }
 
 /** Runs every workload on every engine; returns the rows (ratios filled in). */
@@ -211,7 +235,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRow[]> {
     for (const [engineName, engine] of engines) {
       const row = await measure(engine, w, engineCap(engineName, opts), opts);
       mine.push(row);
-      if (engineName === 'multilane' && parallel.length > 0) mine.push(...(await measureParallel(w, row, opts, parallel)));
+      if (engineName === 'multilane' && parallel.length > 0) mine.push(...(await measureParallel(w, row, engine, opts, parallel)));
     }
     if (parallel.length > 0 && !opts.gigagas) await addCorunBound(name, opts, threads, mine, log);
     if ((opts.threads ?? 1) > 1) await (await import('./scaling.js')).addScaling(w, mine, log);
@@ -298,6 +322,7 @@ export function toJson(r: BenchRow): string {
     blockTxs: r.blockTxs,
     ...(r.ratio === undefined ? {} : { ratioVsEthereumjs: Number(r.ratio.toFixed(3)) }),
     ...(r.speedup === undefined ? {} : { speedup: r.speedup, reexecutions: r.reexecutions, aborts: r.aborts, mode: r.mode, parallelRuns: r.parallelRuns, runs: r.runs }),
+    ...(r.pairedSpeedup === undefined ? {} : { pairedSpeedup: Number(r.pairedSpeedup.toFixed(3)) }),
     ...(r.corunBound === undefined ? {} : { corunBound: Number(r.corunBound.toFixed(3)) }),
     ...(r.predicted === undefined
       ? {}

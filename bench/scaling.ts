@@ -210,11 +210,13 @@ export async function addScaling(w: Workload, rows: ScalingFields[], log: (line:
 }
 
 /** The second table of `multilane bench --threads N`: the model's predictions per workload. */
-export function formatScalingTable(rows: readonly (ScalingFields & { workload: string; speedup?: number; corunBound?: number })[]): string {
+export function formatScalingTable(rows: readonly (ScalingFields & { workload: string; speedup?: number; pairedSpeedup?: number; corunBound?: number })[]): string {
   const scaled = rows.filter((r) => r.predicted !== undefined);
-  const header = ['workload', 'engine', 'threads', 'speedup', 'co-run bound', ...PREDICT_THREADS.map((t) => `pred ${t}`), 'ideal'];
+  const header = ['workload', 'engine', 'threads', 'speedup', 'paired', 'co-run bound', ...PREDICT_THREADS.map((t) => `pred ${t}`), 'ideal'];
   const x = (v: number | undefined, d = 2) => (v === undefined ? '-' : `${v.toFixed(d)}x`);
-  const body = scaled.map((r) => [r.workload, r.engine, String(r.threads), x(r.speedup), x(r.corunBound), ...PREDICT_THREADS.map((t) => x(r.predicted?.[t])), x(r.ideal, 1)]);
+  const body = scaled.map((r) => [
+    r.workload, r.engine, String(r.threads), x(r.speedup), x(r.pairedSpeedup), x(r.corunBound), ...PREDICT_THREADS.map((t) => x(r.predicted?.[t])), x(r.ideal, 1),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [
@@ -225,6 +227,7 @@ export function formatScalingTable(rows: readonly (ScalingFields & { workload: s
     'pred N: predicted speedup over our sequential executor at N threads (the block profiled on a 1-thread parallel',
     'executor and replayed through the Block-STM scheduler with N virtual threads; docs/scaling.md).',
     'ideal: total work ÷ critical path of the block\'s dependency graph.',
+    'paired: the median ratio of sequential and parallel runs taken back to back in pairs (the rows\' medians are seconds apart).',
     'co-run bound: the sequential block on every thread at once, against one thread alone (threads × alone ÷ together):',
     'what a perfect parallel executor could reach on this machine at the time of the run (bench/corun.ts).',
   ].join('\n');

@@ -81,9 +81,9 @@ test('sweep charts: the series asked for, as well-formed-looking SVG', () => {
 });
 
 test('bench --threads: the second table lists predictions', () => {
-  const t = formatScalingTable([{ workload: 'erc20', engine: 'multilane', threads: 2, ms: 5, speedup: 1.5, corunBound: 1.25, predicted: { 4: 2, 8: 3, 16: 4, 32: 5 }, ideal: 40 }]);
+  const t = formatScalingTable([{ workload: 'erc20', engine: 'multilane', threads: 2, ms: 5, speedup: 1.5, pairedSpeedup: 1.4, corunBound: 1.25, predicted: { 4: 2, 8: 3, 16: 4, 32: 5 }, ideal: 40 }]);
   assert.ok(t.includes('pred 32') && t.includes('co-run bound'));
-  assert.ok(/erc20\s+multilane\s+2\s+1\.50x\s+1\.25x\s+2\.00x\s+3\.00x\s+4\.00x\s+5\.00x\s+40\.0x/.test(t), t);
+  assert.ok(/erc20\s+multilane\s+2\s+1\.50x\s+1\.40x\s+1\.25x\s+2\.00x\s+3\.00x\s+4\.00x\s+5\.00x\s+40\.0x/.test(t), t);
 });
 
 test('sweepCommand rejects bad flags with exit code 2 before running anything', async () => {

@@ -26,10 +26,11 @@ function testFiles(dir) {
 const totals = { passed: 0, failed: 0 };
 
 /** Runs one step; `count(output)` reads its pass/fail counts from its stdout. */
-function step(title, cmd, args, count) {
-  console.log(`\n=== ${title}: ${cmd} ${args.join(' ')}`);
+function step(title, cmd, args, count, env = {}) {
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${v} `).join('');
+  console.log(`\n=== ${title}: ${vars}${cmd} ${args.join(' ')}`);
   const started = Date.now();
-  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30, env: { ...process.env, ...env } });
   const output = r.stdout?.toString() ?? '';
   process.stdout.write(output);
   const counted = count(output);
@@ -70,11 +71,13 @@ const suites = [
   ['blockchain tests', 'blocktest', join(fixtures, 'eest/blockchain_tests'), 'test/known-failures/blocktest.txt'],
   // Every mainnet block must replay (no known-failures list): sequential and parallel, checked against the headers.
   ['mainnet replay', 'replay', join(fixtures, 'mainnet'), undefined],
+  // The parallel executor's other strategy, on every block (none left to the sequential path).
+  ['mainnet replay, ordered mode', 'replay', join(fixtures, 'mainnet'), undefined, ['--force-parallel', '--runs', '1'], { MULTILANE_STRATEGY: 'ordered' }],
 ];
-for (const [title, cmd, path, known] of suites) {
-  const args = [cli, cmd, path];
+for (const [title, cmd, path, known, extra = [], env = {}] of suites) {
+  const args = [cli, cmd, path, ...extra];
   if (known && existsSync(join(root, known))) args.push('--known-failures', known);
-  ok = step(title, process.execPath, args, countFixtures) && ok;
+  ok = step(title, process.execPath, args, countFixtures, env) && ok;
 }
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed`);
 process.exit(ok ? 0 : 1);

@@ -476,7 +476,7 @@ export class ParallelExecutor {
       const senders = opts.senders as readonly bigint[];
       senderAt = (i) => senders[i];
     }
-    const os: OrderedStats = { direct: 0, accepted: 0, rejected: 0, takenOver: 0, waitMs: 0, tableStale: false };
+    const os: OrderedStats = { direct: 0, accepted: 0, rejected: 0, takenOver: 0, waitMs: 0, lanesOff: false, tableStale: false };
     const committer = new OrderedCommitter(this.table, this.sched, b.results, b.resultIndex);
     const encodeAhead = (i: number) => {
       if (!this.encoder.done && this.encoder.encoded < i + ORDERED_LOOKAHEAD) this.feed(this.encoder.encoded + ENCODE_CHUNK, opts.senders);

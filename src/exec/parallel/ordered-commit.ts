@@ -19,7 +19,7 @@ import { KIND_ACCOUNT, KeyScratch } from './keys.js';
 import { LANE_DONE, LANE_FREE, LANE_MAIN, LANE_RUNNING } from './ordered-lane.js';
 import { SpeculativeReader, type Speculative } from './ordered-codec.js';
 import { OUTCOME_OK } from './results.js';
-import { ABORT, ORDERED_COMMIT, ORDERED_CURSOR, ORDERED_END, type Scheduler } from './scheduler.js';
+import { ABORT, ORDERED_COMMIT, ORDERED_CURSOR, ORDERED_END, ORDERED_OFF, type Scheduler } from './scheduler.js';
 import { codeHash, PRE_WORDS, type LocationTable } from './table.js';
 import { BlockAborted } from './types.js';
 import { readU256, writeU256 } from './words.js';
@@ -36,9 +36,19 @@ export interface OrderedStats {
   takenOver: number;
   /** Time spent waiting for a worker to finish the transaction at the commit point. */
   waitMs: number;
+  /** The workers were stopped for the block: their records kept going stale. */
+  lanesOff: boolean;
   /** The table could not take a publication (full, or its code arena): rebuild it. */
   tableStale: boolean;
 }
+
+/**
+ * Stale records before the workers may be stopped for the block (when the
+ * stale ones outnumber the committed ones). A worker on the same core's
+ * sibling slows the main thread by up to half (docs/benchmarks.md), so work
+ * that is thrown away costs twice.
+ */
+const GIVE_UP_MIN_REJECTED = 16;
 
 /** How long the main thread waits for a worker's transaction before running it itself (ms). */
 const TAKEOVER_MS = 0.1;
@@ -97,8 +107,14 @@ export class OrderedCommitter {
             continue;
           }
         }
-        if (word === LANE_DONE) stats.rejected++;
-        else stats.direct++;
+        if (word === LANE_DONE) {
+          stats.rejected++;
+          // Mostly stale records (a dependency chain): the workers only slow this thread down.
+          if (stats.rejected >= GIVE_UP_MIN_REJECTED && stats.rejected > stats.accepted && Atomics.load(a, ORDERED_OFF) === 0) {
+            Atomics.store(a, ORDERED_OFF, 1);
+            stats.lanesOff = true;
+          }
+        } else stats.direct++;
         this.direct(state, fold, txs[i], senderAt(i), env, runner, i, coinbase);
       }
     } finally {

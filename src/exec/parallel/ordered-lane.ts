@@ -35,7 +35,7 @@ import { writeSpeculative } from './ordered-codec.js';
 import { OrderedView } from './ordered-view.js';
 import { OUTCOME_ERROR, OUTCOME_INVALID, OUTCOME_OK, type Outcome } from './results.js';
 import type { Scheduler } from './scheduler.js';
-import { ABORT, ORDERED_COMMIT, ORDERED_CURSOR, ORDERED_END, TXS_READY } from './scheduler.js';
+import { ABORT, ORDERED_COMMIT, ORDERED_CURSOR, ORDERED_END, ORDERED_OFF, TXS_READY } from './scheduler.js';
 import type { TxRunner } from './engine.js';
 import type { WordWriter } from './tx-codec.js';
 import { BlockAborted, ABORT_TIMEOUT } from './types.js';
@@ -99,6 +99,15 @@ export class OrderedLane {
     for (;;) {
       const reason = Atomics.load(a, ABORT);
       if (reason !== 0) throw new BlockAborted(reason);
+      if (Atomics.load(a, ORDERED_OFF) !== 0) {
+        // The main thread found this block's records mostly stale (a dependency chain):
+        // sleep until it ends, leaving the core to the thread that does the work.
+        const t = performance.now();
+        while (Atomics.load(a, ORDERED_END) === 0 && Atomics.load(a, ABORT) === 0) Atomics.wait(a, ORDERED_END, 0, 50);
+        stats.waitMs += performance.now() - t;
+        if (Atomics.load(a, ORDERED_END) !== 0) return;
+        continue;
+      }
       const j = this.claim(n, gap);
       if (j < 0) {
         if (Atomics.load(a, ORDERED_END) !== 0) {

@@ -65,9 +65,12 @@ const DONE = 80;
  * The ordered mode (ordered-lane.ts) uses the header, not the Block-STM
  * counters: the next transaction to commit (written by the main thread
  * alone, on a line of its own), the workers' claim cursor (on
- * execution_idx's line), and an end flag the idle workers wait on.
+ * execution_idx's line), an end flag the idle workers wait on, and a flag
+ * that sends them to wait for it at once (ORDERED_OFF).
  */
 export const ORDERED_COMMIT = 48;
+/** Set by the main thread when workers' records keep going stale: the workers stop for the block. */
+export const ORDERED_OFF = 49;
 export const ORDERED_CURSOR = EXECUTION_IDX;
 export const ORDERED_END = DONE;
 /** Nonzero: the block is abandoned (an ABORT_* reason). */
