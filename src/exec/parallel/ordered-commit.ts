@@ -68,6 +68,7 @@ export class OrderedCommitter {
   ) {
     this.reader = new SpeculativeReader(results);
     this.index = new Int32Array(resultIndex);
+
   }
 
   /**
@@ -213,7 +214,9 @@ export class OrderedCommitter {
       const i32 = t.i32;
       // A contract whose storage alone changed is not published again (every worker that
       // read the account to run its code would be sent back); anything else is.
-      const storageOnly = !ch.deleted && !ch.storageCleared && ch.code === undefined && i32[2 * (b + 11)] !== 0 && t.w64[b] === ch.nonce && readU256(t.w64, i32, b + 1) === ch.balance;
+      const storageOnly =
+        ch.storage.size > 0 && !ch.deleted && !ch.storageCleared && ch.code === undefined && i32[2 * (b + 11)] !== 0 && t.w64[b] === ch.nonce &&
+        readU256(t.w64, i32, b + 1) === ch.balance;
       if (!storageOnly) {
         Atomics.add(vers, slot, 1);
         const ok = this.writeAccount(slot, ch);
