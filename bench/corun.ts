@@ -7,12 +7,10 @@
  * block run by one thread alone. A parallel executor on N threads does the
  * block's work split N ways (plus its own overhead), so it cannot beat
  * N × (time alone) ÷ (time of the slowest co-runner). On a machine with N
- * free, independent cores the bound is ≈ N. On this project's 2-vCPU VM it
- * measured 0.98-1.30x for our workloads (docs/benchmarks.md): its two
- * vCPUs share one core's caches and execution units whenever the host puts
- * them on sibling hardware threads (a dependent multiply chain, the old
- * probe's loop, hides that; a cache-bound loop runs slower on two threads
- * than on one).
+ * free, independent cores the bound is ≈ N (this VM, quiet: 1.64-1.90x on
+ * two threads); below that, something else holds a core — another job, or
+ * as once here a benchmark process of ours that outlived its run
+ * (docs/benchmarks.md) — and no speedup of that hour means much.
  */
 import { Worker } from 'node:worker_threads';
 import { executeSequential } from '../src/exec/sequential.js';

@@ -44,9 +44,9 @@ export interface OrderedStats {
 
 /**
  * Stale records before the workers may be stopped for the block (when the
- * stale ones outnumber the committed ones). A worker on the same core's
- * sibling slows the main thread by up to half (docs/benchmarks.md), so work
- * that is thrown away costs twice.
+ * stale ones outnumber the committed ones): on a dependency chain every
+ * record is thrown away, and checking and rejecting them only slows the
+ * thread that does the work.
  */
 const GIVE_UP_MIN_REJECTED = 16;
 

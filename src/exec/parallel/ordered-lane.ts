@@ -116,8 +116,7 @@ export class OrderedLane {
           return;
         }
         // Nothing to claim yet: the commit point moves every few microseconds, so spin until
-        // it does. (A timed Atomics.wait here — a futex sleep of tens of microseconds — slowed
-        // the main thread by half on this VM: each wake-up costs the other vCPU too.)
+        // it does (a futex sleep's wake-up alone takes longer).
         const t = performance.now();
         const c0 = Atomics.load(a, ORDERED_COMMIT);
         for (let k = 0; k < IDLE_SPINS && Atomics.load(a, ORDERED_COMMIT) === c0; k++);
