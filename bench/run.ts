@@ -5,6 +5,7 @@
  * and reports rows as a table or JSON lines (shared/guide/workloads.md,
  * "Reporting"). Engines load lazily: @ethereumjs/vm is a dev dependency.
  */
+import { loadavg } from 'node:os';
 import type { ParallelStrategy } from '../src/exec/parallel/options.js';
 import { ParallelEngine, type ParallelEngineResult } from './engines/parallel.js';
 import type { Engine, EngineResult } from './engines/types.js';
@@ -253,10 +254,17 @@ export async function runBench(opts: BenchOptions): Promise<BenchRow[]> {
  * The co-run bound (bench/corun.ts) beside the parallel rows: on a machine
  * whose threads are not independent cores, no speedup can pass it.
  */
+/** A co-run bound below this share of the thread count means the machine is busy with something else. */
+const LOADED_BOUND_SHARE = 0.7;
+
 async function addCorunBound(name: string, opts: BenchOptions, threads: number, rows: BenchRow[], log: (line: string) => void): Promise<void> {
   const { corunBound } = await import('./corun.js');
   const c = await corunBound(name, { txs: opts.txs, seed: opts.seed, pools: opts.pools }, threads);
   log(`${name}: co-run bound ${c.bound.toFixed(2)}x (the sequential block ${c.aloneMs.toFixed(1)} ms alone, ${c.togetherMs.toFixed(1)} ms on ${threads} threads at once)`);
+  if (c.bound < LOADED_BOUND_SHARE * threads) {
+    const [load] = loadavg();
+    log(`${name}: warning: the machine gives ${threads} threads only ${c.bound.toFixed(2)}x of one (load average ${load.toFixed(2)}): another process may hold a core; parallel figures of this run say little`);
+  }
   for (const r of rows) if (r.speedup !== undefined) r.corunBound = c.bound;
 }
 
