@@ -483,7 +483,12 @@ export class ParallelExecutor {
     };
     let result: BlockResult;
     try {
-      result = committer.run(state, txs, senderAt, env, this.options.runner ?? applyTransaction, os, encodeAhead);
+      const encodeMore = () => {
+        if (this.encoder.done) return false;
+        this.feed(this.encoder.encoded + ENCODE_CHUNK, opts.senders);
+        return true;
+      };
+      result = committer.run(state, txs, senderAt, env, this.options.runner ?? applyTransaction, os, encodeAhead, encodeMore);
     } catch (err) {
       // The state holds a prefix of the block; the table, part of it.
       this.tableState = undefined;

@@ -74,7 +74,9 @@ export class OrderedCommitter {
   /**
    * Commits the block's transactions in order to `state`. `senderAt(i)`:
    * transaction i's sender. `beforeEach(i)` runs before transaction i's
-   * turn (the executor encodes transactions for the workers there).
+   * turn (the executor encodes transactions for the workers there), and
+   * `idle()` while this thread waits for a worker (more encoding ahead;
+   * false when it has nothing to do).
    * Throws BlockExecutionError like the sequential executor.
    */
   run(
@@ -85,7 +87,9 @@ export class OrderedCommitter {
     runner: TransactionRunner,
     stats: OrderedStats,
     beforeEach: (i: number) => void,
+    idle: () => boolean = () => false,
   ): BlockResult {
+    this.idle = idle;
     const a = this.sched.a;
     const fold = new BlockFold();
     const coinbase = env.coinbase;
@@ -133,11 +137,15 @@ export class OrderedCommitter {
     return fold.finish();
   }
 
+  private idle: () => boolean = () => false;
+
   /** Waits (spinning) for the worker holding the transaction at `at`, up to TAKEOVER_MS; then takes it. Returns its status word. */
   private await(at: number, stats: OrderedStats): number {
     const a = this.sched.a;
     const t0 = performance.now();
     let word = Atomics.load(a, at);
+    // Useful work first (it also gives the worker time to finish).
+    while (word === LANE_RUNNING && this.idle()) word = Atomics.load(a, at);
     for (let k = 0; word === LANE_RUNNING; k++) {
       if ((k & 63) === 63 && performance.now() - t0 > TAKEOVER_MS) {
         word = Atomics.compareExchange(a, at, LANE_RUNNING, LANE_MAIN);
