@@ -21,7 +21,7 @@ import { allocateShared, defaultCapacities, type Capacities, type SharedBuffers 
 import { ChangeCollector } from './collect.js';
 import { foldBlock, ReceiptFold } from './fold.js';
 import { WORK_DONE, WORK_IDLE, WorkerEngine, type BlockJob, type TxRunner, type WorkerStats } from './engine.js';
-import { FEE_END, MVMemory, PRESTATE } from './mv-memory.js';
+import { MVMemory } from './mv-memory.js';
 import { ModePolicy } from './policy.js';
 import { BlockFailure, WorkerPool } from './pool.js';
 import { LocationTable, type StateSnapshot } from './table.js';
@@ -29,12 +29,11 @@ import { OutcomeCollector } from './results.js';
 import { ABORT, EXECUTED, MAX_WORKERS, RECOVER_GATE, Scheduler, TXS_READY } from './scheduler.js';
 import { BlockEncoder } from './tx-codec.js';
 import { ABORT_CAPACITY, ABORT_CONTENTION, ABORT_NEEDS_SEQUENTIAL, ABORT_WORKER_FAILED, BlockAborted, ParallelExecutionError } from './types.js';
-import { sumStats, type BlockProfile, type ParallelRunStats } from './stats.js';
-import { writeAddress } from './words.js';
+import { blockProfile, orderedRunStats, sumStats, type BlockProfile, type ParallelRunStats } from './stats.js';
+import { readAddress, writeAddress } from './words.js';
 
 import type { ExecuteOptions, ParallelBlockResult, ParallelExecutorOptions, ParallelStrategy } from './options.js';
 import { OrderedCommitter, type OrderedStats } from './ordered-commit.js';
-import { readAddress } from './words.js';
 import { describe, firstRecoveryError, recoverAll, runWith } from './fallback.js';
 
 export type { ExecuteOptions, ParallelBlockResult, ParallelExecutorOptions, ParallelStrategy } from './options.js';
@@ -500,15 +499,7 @@ export class ParallelExecutor {
     if (failure !== undefined || os.tableStale || this.sched.abortReason() !== 0) this.tableState = undefined;
     else this.tableState = state;
     const t3 = performance.now();
-    const stats = sumStats(workerStats, n, job.executors);
-    stats.strategy = 'ordered';
-    stats.direct = os.direct + os.rejected;
-    stats.accepted = os.accepted;
-    stats.executions += os.direct + os.rejected;
-    stats.reexecutions = stats.executions - n;
-    stats.validations = os.accepted + os.rejected;
-    stats.validationAborts = os.rejected;
-    if (failure !== undefined) stats.reason = `the workers failed; the calling thread finished the block: ${failure}`;
+    const stats = orderedRunStats(workerStats, os, n, job.executors, failure);
     stats.prepareMs = t1 - t0;
     stats.parallelMs = t2 - t1;
     stats.foldMs = t3 - t2;
@@ -604,33 +595,6 @@ export class ParallelExecutor {
   }
 
   private profile(n: number): BlockProfile {
-    const times = new Float64Array(this.buffers.txTimes);
-    const counts = new Int32Array(this.buffers.txCounts);
-    const p: BlockProfile = { execMs: [], totalMs: [], executions: [], deps: [] };
-    for (let i = 0; i < n; i++) {
-      p.execMs.push(times[2 * i]);
-      p.totalMs.push(times[2 * i + 1]);
-      p.executions.push(counts[2 * i]);
-      const rs = this.mv.readSet(i);
-      const deps = new Set<number>();
-      for (let k = 0; k < rs.length; k += 3) if (rs[k] !== FEE_END && rs[k + 1] !== PRESTATE) deps.add(rs[k + 1]);
-      p.deps.push([...deps].sort((a, c) => a - c));
-    }
-    return p;
-  }
-}
-
-/** One-shot convenience: a pool for one block. Prefer a long-lived ParallelExecutor. */
-export async function executeParallel(
-  state: ExecState,
-  txs: readonly Transaction[],
-  env: BlockEnv,
-  options: ParallelExecutorOptions & ExecuteOptions = {},
-): Promise<ParallelBlockResult> {
-  const ex = await ParallelExecutor.create(options);
-  try {
-    return await ex.execute(state, txs, env, options);
-  } finally {
-    await ex.close();
+    return blockProfile(this.buffers, this.mv, n);
   }
 }

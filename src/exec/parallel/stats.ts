@@ -5,7 +5,9 @@
  *
  * Internal module of the parallel executor (the types are re-exported by executor.ts).
  */
+import type { SharedBuffers } from './buffers.js';
 import type { WorkerStats } from './engine.js';
+import { FEE_END, PRESTATE, type MVMemory } from './mv-memory.js';
 
 export interface ParallelRunStats {
   mode: 'parallel' | 'sequential';
@@ -72,4 +74,41 @@ export function sumStats(ws: WorkerStats[], n: number, threads: number): Paralle
   }
   s.reexecutions = s.executions - n;
   return s;
+}
+
+/** An ordered-mode block's counters: the workers' runs, and what the calling thread did with their records. */
+export function orderedRunStats(
+  ws: WorkerStats[],
+  o: { direct: number; accepted: number; rejected: number },
+  n: number,
+  threads: number,
+  failure: string | undefined,
+): ParallelRunStats {
+  const stats = sumStats(ws, n, threads);
+  stats.strategy = 'ordered';
+  stats.direct = o.direct + o.rejected;
+  stats.accepted = o.accepted;
+  stats.executions += o.direct + o.rejected;
+  stats.reexecutions = stats.executions - n;
+  stats.validations = o.accepted + o.rejected;
+  stats.validationAborts = o.rejected;
+  if (failure !== undefined) stats.reason = `the workers failed; the calling thread finished the block: ${failure}`;
+  return stats;
+}
+
+/** Per-transaction times and dependencies of a profiled Block-STM run (from its shared buffers and read sets). */
+export function blockProfile(buffers: SharedBuffers, mv: MVMemory, n: number): BlockProfile {
+  const times = new Float64Array(buffers.txTimes);
+  const counts = new Int32Array(buffers.txCounts);
+  const p: BlockProfile = { execMs: [], totalMs: [], executions: [], deps: [] };
+  for (let i = 0; i < n; i++) {
+    p.execMs.push(times[2 * i]);
+    p.totalMs.push(times[2 * i + 1]);
+    p.executions.push(counts[2 * i]);
+    const rs = mv.readSet(i);
+    const deps = new Set<number>();
+    for (let k = 0; k < rs.length; k += 3) if (rs[k] !== FEE_END && rs[k + 1] !== PRESTATE) deps.add(rs[k + 1]);
+    p.deps.push([...deps].sort((a, c) => a - c));
+  }
+  return p;
 }
