@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ParallelExecutor } from '../../src/exec/parallel/executor.js';
+import { ParallelExecutor, type ParallelRunStats } from '../../src/exec/parallel/executor.js';
 import type { FaultInjection } from '../../src/exec/parallel/engine.js';
 import { ParallelExecutionError } from '../../src/exec/parallel/types.js';
 import { executeSequential } from '../../src/exec/sequential.js';
@@ -18,8 +18,8 @@ function world(seed: number): World {
   return new World({ seed, fork: Fork.Cancun, coinbase: 'funded', hotSlots: 16, senders: 16, txsPerBlock: 40 });
 }
 
-/** Runs two blocks: the first with a fault, the second clean; both must equal sequential execution. */
-async function faultThenClean(ex: ParallelExecutor, fault: FaultInjection, seed: number): Promise<string | undefined> {
+/** Runs two blocks: the first with a fault, the second clean; both must equal sequential execution. Returns their stats. */
+async function twoBlocks(ex: ParallelExecutor, fault: FaultInjection, seed: number): Promise<[ParallelRunStats, ParallelRunStats]> {
   const w = world(seed);
   const seqState = w.state.clone();
   const parState = w.state.clone();
@@ -29,9 +29,15 @@ async function faultThenClean(ex: ParallelExecutor, fault: FaultInjection, seed:
   const e2 = executeSequential(seqState, b2.txs, b2.senders, w.env);
   const { stats: s1, ...r1 } = await ex.execute(parState, b1.txs, w.env, { senders: b1.senders, forceParallel: true, fault });
   assert.deepStrictEqual(r1, e1);
-  assert.equal(s1.mode, 'sequential', 'the faulty block was redone sequentially');
   const { stats: s2, ...r2 } = await ex.execute(parState, b2.txs, w.env, { senders: b2.senders, forceParallel: true });
   assert.deepStrictEqual(r2, e2);
+  return [s1, s2];
+}
+
+/** Block-STM: the faulty block is redone sequentially, the next runs in parallel again; returns why. */
+async function faultThenClean(ex: ParallelExecutor, fault: FaultInjection, seed: number): Promise<string | undefined> {
+  const [s1, s2] = await twoBlocks(ex, fault, seed);
+  assert.equal(s1.mode, 'sequential', 'the faulty block was redone sequentially');
   assert.equal(s2.mode, 'parallel', 'the next block runs in parallel again');
   return s1.reason;
 }
@@ -117,18 +123,8 @@ test('with fallbackOnFailure: false a failure is an error, and the state is unto
 async function orderedFault(fault: FaultInjection, seed: number, options: { blockTimeoutMs?: number; workerMemoryLimitMb?: number } = {}): Promise<string | undefined> {
   const ex = await ParallelExecutor.create({ threads: 2, strategy: 'ordered', ...options });
   try {
-    const w = world(seed);
-    const seqState = w.state.clone();
-    const parState = w.state.clone();
-    const b1 = w.nextBlock();
-    const b2 = w.nextBlock();
-    const e1 = executeSequential(seqState, b1.txs, b1.senders, w.env);
-    const e2 = executeSequential(seqState, b2.txs, b2.senders, w.env);
-    const { stats: s1, ...r1 } = await ex.execute(parState, b1.txs, w.env, { senders: b1.senders, forceParallel: true, fault });
-    assert.deepStrictEqual(r1, e1);
+    const [s1, s2] = await twoBlocks(ex, fault, seed);
     assert.equal(s1.strategy, 'ordered');
-    const { stats: s2, ...r2 } = await ex.execute(parState, b2.txs, w.env, { senders: b2.senders, forceParallel: true });
-    assert.deepStrictEqual(r2, e2);
     assert.equal(s2.reason, undefined, 'the next block runs cleanly');
     return s1.reason;
   } finally {

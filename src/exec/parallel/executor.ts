@@ -475,18 +475,19 @@ export class ParallelExecutor {
       const senders = opts.senders as readonly bigint[];
       senderAt = (i) => senders[i];
     }
-    const os: OrderedStats = { direct: 0, accepted: 0, rejected: 0, takenOver: 0, waitMs: 0, lanesOff: false, tableStale: false };
+    const os: OrderedStats = { direct: 0, accepted: 0, rejected: 0, tableStale: false };
     const committer = new OrderedCommitter(this.table, this.sched, b.results, b.resultIndex);
+    // One more chunk for the workers (false: all encoded); ahead of each commit, and while waiting.
+    const encodeMore = () => {
+      if (this.encoder.done) return false;
+      this.feed(this.encoder.encoded + ENCODE_CHUNK, opts.senders);
+      return true;
+    };
     const encodeAhead = (i: number) => {
-      if (!this.encoder.done && this.encoder.encoded < i + ORDERED_LOOKAHEAD) this.feed(this.encoder.encoded + ENCODE_CHUNK, opts.senders);
+      if (this.encoder.encoded < i + ORDERED_LOOKAHEAD) encodeMore();
     };
     let result: BlockResult;
     try {
-      const encodeMore = () => {
-        if (this.encoder.done) return false;
-        this.feed(this.encoder.encoded + ENCODE_CHUNK, opts.senders);
-        return true;
-      };
       result = committer.run(state, txs, senderAt, env, this.options.runner ?? applyTransaction, os, encodeAhead, encodeMore);
     } catch (err) {
       // The state holds a prefix of the block; the table, part of it.

@@ -31,6 +31,7 @@
 import type { Transaction } from '../../tx/types.js';
 import { TxError } from '../../tx/errors.js';
 import type { BlockEnv } from '../types.js';
+import { describe } from './fallback.js';
 import { writeSpeculative } from './ordered-codec.js';
 import { OrderedView } from './ordered-view.js';
 import { OUTCOME_ERROR, OUTCOME_INVALID, OUTCOME_OK, type Outcome } from './results.js';
@@ -135,7 +136,7 @@ export class OrderedLane {
         outcome = { kind: OUTCOME_OK, result };
       } catch (err) {
         if (err instanceof BlockAborted) throw err;
-        outcome = err instanceof TxError ? { kind: OUTCOME_INVALID, error: err } : { kind: OUTCOME_ERROR, message: String(err) };
+        outcome = err instanceof TxError ? { kind: OUTCOME_INVALID, error: err } : { kind: OUTCOME_ERROR, message: describe(err) };
       }
       stats.executions++;
       const w = this.host.out;

@@ -93,11 +93,7 @@ export class OrderedView implements StateReader {
     const vers = this.table.vers;
     let v = Atomics.load(vers, slot);
     while ((v & 1) !== 0) v = Atomics.load(vers, slot);
-    if (this.readsLen + 2 > this.reads.length) {
-      const next = new Int32Array(this.reads.length * 2);
-      next.set(this.reads);
-      this.reads = next;
-    }
+    if (this.readsLen + 2 > this.reads.length) this.reads = doubled(this.reads);
     this.reads[this.readsLen++] = slot;
     this.reads[this.readsLen++] = v;
   }
@@ -129,12 +125,14 @@ export class OrderedView implements StateReader {
     const slot = this.accountSlot(to);
     const t = this.table;
     if (t.exists(slot) && t.codeLength(slot) !== 0) return false;
-    if (this.codelessLen === this.codeless.length) {
-      const next = new Int32Array(this.codeless.length * 2);
-      next.set(this.codeless);
-      this.codeless = next;
-    }
+    if (this.codelessLen === this.codeless.length) this.codeless = doubled(this.codeless);
     this.codeless[this.codelessLen++] = slot;
     return true;
   }
+}
+
+function doubled(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(a.length * 2);
+  next.set(a);
+  return next;
 }

@@ -27,7 +27,7 @@
  */
 import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { KECCAK_EMPTY, keccak256 } from '../../primitives/keccak.js';
-import type { AccountState, StateChanges } from '../../state/types.js';
+import type { AccountChange, AccountState, StateChanges } from '../../state/types.js';
 import { KEY_WORDS, KIND_ACCOUNT, KeyScratch, keyEquals, pow2AtLeast, storeKey, TAG_WORD } from './keys.js';
 import { ABORT_CAPACITY, BlockAborted } from './types.js';
 import { readU256, writeU256 } from './words.js';
@@ -367,37 +367,92 @@ export class LocationTable {
   }
 
   /**
-   * Main thread, no worker running: applies a block's combined changes (a
-   * block that ran sequentially). The caller checked `hasRoom`.
+   * Main thread: applies a block's combined changes (a block that ran
+   * sequentially; no worker running). The caller checked `hasRoom`.
    */
   applyChanges(changes: StateChanges): void {
-    const s = new KeyScratch();
-    for (const [address, ch] of changes) {
-      s.setAccount(KIND_ACCOUNT, address);
-      const acct = this.locate(s);
-      if (ch.deleted || ch.storageCleared) {
-        const g = 2 * (acct * PRE_WORDS + 10);
-        this.i32[g] = this.i32[g] + 1;
-        this.i32[g + 1] = 0;
-      }
-      if (ch.deleted) {
-        this.commitAccount(acct, undefined, 0, 0);
-        continue;
-      }
-      const [off, len] = this.i32[2 * (acct * PRE_WORDS + 11)] === 0 ? [0, 0] : this.codeRef(acct);
-      if (ch.code !== undefined) {
-        const at = ch.code.length === 0 ? 0 : this.appendCode(ch.code);
-        if (at < 0) this.markStale();
-        this.commitAccount(acct, { nonce: ch.nonce, balance: ch.balance, codeHash: ch.codeHash ?? codeHash(ch.code) }, at, ch.code.length);
-      } else {
-        this.commitAccount(acct, { nonce: ch.nonce, balance: ch.balance, codeHash: this.codeHashOf(acct) }, off, len);
-      }
-      for (const [key, value] of ch.storage) {
-        s.setStorage(address, key);
-        this.commitStorage(this.locate(s), acct, value);
-      }
-    }
+    for (const [address, ch] of changes) this.applyAccountChange(address, ch);
     this.flushUsed();
+  }
+
+  /** Scratch key for the main thread's `applyAccountChange`. */
+  private readonly scratch = new KeyScratch();
+
+  /**
+   * One account's change, written by the main thread: after a sequential
+   * block (applyChanges), or while workers read the table in the ordered
+   * mode (ordered-commit.ts). `slot` and `storageSlots` are the account's
+   * and its written slots' table slots where known (-1: look them up).
+   * Each location written has its publication count (`vers`) bumped to odd
+   * before the write and to even after; an account whose storage alone
+   * changed keeps its record and count (every reader running its code would
+   * otherwise see it change), unless "has storage" (EIP-7610) flips.
+   * Returns false when new code did not fit (the table is marked stale).
+   */
+  applyAccountChange(address: bigint, ch: AccountChange, slot = -1, storageSlots?: readonly number[]): boolean {
+    const s = this.scratch;
+    const vers = this.vers;
+    const i32 = this.i32;
+    if (slot < 0) {
+      s.setAccount(KIND_ACCOUNT, address);
+      slot = this.locate(s);
+    }
+    const b = slot * PRE_WORDS;
+    const storageOnly =
+      ch.storage.size > 0 && !ch.deleted && !ch.storageCleared && ch.code === undefined && i32[2 * (b + 11)] !== 0 && this.w64[b] === ch.nonce &&
+      readU256(this.w64, i32, b + 1) === ch.balance;
+    if (!storageOnly) {
+      Atomics.add(vers, slot, 1);
+      const ok = this.writeAccount(slot, ch);
+      Atomics.add(vers, slot, 1);
+      if (!ok) return false;
+    }
+    const countAt = 2 * (b + 10) + 1;
+    const hadStorage = i32[countAt] > 0;
+    let k = 0;
+    for (const [key, value] of ch.storage) {
+      let ss = storageSlots !== undefined && k < storageSlots.length ? storageSlots[k] : -1;
+      k++;
+      if (ss < 0) {
+        s.setStorage(address, key);
+        ss = this.locate(s);
+      }
+      Atomics.add(vers, ss, 1);
+      this.commitStorage(ss, slot, value);
+      Atomics.add(vers, ss, 1);
+    }
+    if (storageOnly && hadStorage !== i32[countAt] > 0) Atomics.add(vers, slot, 2);
+    return true;
+  }
+
+  /** The account record part of `applyAccountChange`. */
+  private writeAccount(slot: number, ch: AccountChange): boolean {
+    const b = slot * PRE_WORDS;
+    const i32 = this.i32;
+    if (ch.deleted || ch.storageCleared) {
+      i32[2 * (b + 10)] = i32[2 * (b + 10)] + 1;
+      i32[2 * (b + 10) + 1] = 0;
+    }
+    if (ch.deleted) {
+      this.commitAccount(slot, undefined, 0, 0);
+    } else if (ch.code !== undefined) {
+      const off = ch.code.length === 0 ? 0 : this.appendCode(ch.code);
+      if (off < 0) {
+        this.markStale();
+        return false;
+      }
+      this.commitAccount(slot, { nonce: ch.nonce, balance: ch.balance, codeHash: ch.codeHash ?? codeHash(ch.code) }, off, ch.code.length);
+    } else {
+      if (i32[2 * (b + 11)] === 0) {
+        // Absent before (or deleted): no code.
+        i32[2 * (b + 9)] = 0;
+        i32[2 * (b + 9) + 1] = 0;
+      }
+      this.w64[b] = ch.nonce;
+      writeU256(this.w64, b + 1, ch.balance);
+      i32[2 * (b + 11)] = 1;
+    }
+    return true;
   }
 
   // ---- commit (workers, after a block; see engine.ts) ----
