@@ -61,7 +61,7 @@ export interface BlockJob {
   profile: boolean;
   fault?: FaultInjection;
   /** Run the ordered mode (ordered-lane.ts) instead of Block-STM: workers stay `gap` past the commit point. */
-  ordered?: { gap: number };
+  ordered?: { gap: number; lead: number };
 }
 
 /** Per-worker counters for one block. */
@@ -201,7 +201,7 @@ export class WorkerEngine {
       this.stats.busyMs = performance.now() - t0;
       return this.stats;
     }
-    if (job.ordered !== undefined) this.runLane(job.ordered.gap);
+    if (job.ordered !== undefined) this.runLane(job.ordered.gap, job.ordered.lead);
     else {
       this.work(Infinity, true);
       this.commit();
@@ -211,10 +211,10 @@ export class WorkerEngine {
   }
 
   /** A worker's part of an ordered-mode block (ordered-lane.ts). */
-  private runLane(gap: number): void {
+  private runLane(gap: number, lead: number): void {
     const lane: LaneStats = { executions: 0, dropped: 0, waitMs: 0 };
     try {
-      this.lane.run(this.env, this.sched.blockSize, gap, this.job.defer, this.job.lazyTransfers, this.deadline, lane);
+      this.lane.run(this.env, this.sched.blockSize, gap, lead, this.job.defer, this.job.lazyTransfers, this.deadline, lane);
     } finally {
       this.stats.executions += lane.executions;
       this.stats.validationAborts += lane.dropped;

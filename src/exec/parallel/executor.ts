@@ -440,7 +440,7 @@ export class ParallelExecutor {
     const main = this.engine();
     const job: BlockJob = {
       seq: ++this.seq, block, recover, executors: workers + 1, defer: env.fork >= Fork.SpuriousDragon, lazyTransfers: this.lazyTransfers,
-      profile: false, fault: opts.fault, ordered: { gap: this.options.orderedGap ?? 2 },
+      profile: false, fault: opts.fault, ordered: { gap: this.options.orderedGap ?? 2, lead: this.options.orderedLead ?? 12 },
     };
     const t1 = performance.now();
     const running = workers === 0 ? Promise.resolve([] as WorkerStats[]) : this.pool.runBlock(job, b, timeout);

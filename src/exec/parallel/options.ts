@@ -59,6 +59,12 @@ export interface ParallelExecutorOptions {
   strategy?: ParallelStrategy;
   /** Ordered mode: transactions past the commit point left to the calling thread (default 2). */
   orderedGap?: number;
+  /**
+   * Ordered mode: a worker that claims a transaction fewer than this many
+   * past the commit point skips the next one, leaving it to the calling
+   * thread (default 12; see ordered-lane.ts, "Balance").
+   */
+  orderedLead?: number;
 }
 
 export type ParallelStrategy = 'ordered' | 'block-stm';

@@ -24,6 +24,19 @@
  * records: the main thread takes over any transaction a worker has held
  * too long, so it never waits for one.
  *
+ * Balance. The two threads are busy at once only if the main thread has
+ * work while a worker runs: a worker that always takes the next free
+ * transaction runs ahead while the main thread commits its records (a few
+ * microseconds each), until the main thread catches up and waits on the
+ * transaction the worker is running — lock-step, each thread idle half the
+ * time (1.0-1.35 ms of waiting per erc20 block, 4.7-5.9 ms per amm or
+ * mixed block). So a worker whose claim is fewer than `lead` transactions
+ * past the commit point skips the next one: the main thread gets every
+ * other transaction to run itself while the worker rebuilds its lead, and
+ * the worker takes consecutive ones again once it is far enough ahead.
+ * Waiting fell to 0.02-0.2 ms per erc20 block and under 1 ms per amm or
+ * mixed block (docs/parallel.md has the figures).
+ *
  * Each transaction's state is the scheduler's status word, reused (LANE_*).
  *
  * Internal module of the parallel executor.
@@ -89,9 +102,10 @@ export class OrderedLane {
   /**
    * Claims and runs transactions until the main thread has committed the
    * block. `gap`: how many transactions past the commit point stay the main
-   * thread's. `defer`: lazy coinbase fees (and `lazy`: value transfers).
+   * thread's; `lead`: below this distance from the commit point, leave every
+   * other transaction to the main thread (see "Balance" above). `defer`: lazy coinbase fees (and `lazy`: value transfers).
    */
-  run(env: BlockEnv, n: number, gap: number, defer: boolean, lazy: boolean, deadline: number, stats: LaneStats): void {
+  run(env: BlockEnv, n: number, gap: number, lead: number, defer: boolean, lazy: boolean, deadline: number, stats: LaneStats): void {
     const sched = this.host.sched;
     const a = sched.a;
     const view = this.view;
@@ -109,7 +123,7 @@ export class OrderedLane {
         if (Atomics.load(a, ORDERED_END) !== 0) return;
         continue;
       }
-      const j = this.claim(n, gap);
+      const j = this.claim(n, gap, lead);
       if (j < 0) {
         if (Atomics.load(a, ORDERED_END) !== 0) {
           // A fault injected past what this worker got to run fires as it leaves (tests).
@@ -156,9 +170,10 @@ export class OrderedLane {
   /**
    * The first free transaction at least `gap` past the commit point and past
    * the cursor, whose sender has no uncommitted earlier transaction (its
-   * nonce would be stale); -1 when none is left.
+   * nonce would be stale); -1 when none is left. Claimed fewer than `lead`
+   * past the commit point, the cursor skips the next transaction.
    */
-  private claim(n: number, gap: number): number {
+  private claim(n: number, gap: number, lead: number): number {
     const sched = this.host.sched;
     const a = sched.a;
     const commit = Atomics.load(a, ORDERED_COMMIT);
@@ -168,10 +183,11 @@ export class OrderedLane {
     for (; j < end; j++) {
       if (sched.prevSameSender(j) >= commit) continue;
       if (Atomics.compareExchange(a, sched.statusIndex(j), LANE_FREE, LANE_RUNNING) === LANE_FREE) {
+        const next = j - commit < lead ? j + 2 : j + 1;
         // The cursor only moves forward (another worker may have moved it further).
         let cur = Atomics.load(a, ORDERED_CURSOR);
-        while (cur < j + 1) {
-          const seen = Atomics.compareExchange(a, ORDERED_CURSOR, cur, j + 1);
+        while (cur < next) {
+          const seen = Atomics.compareExchange(a, ORDERED_CURSOR, cur, next);
           if (seen === cur) break;
           cur = seen;
         }
