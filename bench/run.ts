@@ -30,7 +30,7 @@ export interface BenchOptions {
   pools?: number;
   /** Threads for the parallel executor's rows (> 1: each workload also runs in parallel; bench/engines/parallel.ts). */
   threads?: number;
-  /** The parallel rows' strategy (default: the executor's, Block-STM). */
+  /** The parallel rows' strategy (default: the executor's: ordered on two threads, Block-STM on more). */
   strategy?: ParallelStrategy;
   /** Cap on the transactions @ethereumjs/vm runs per block (0: no cap). */
   ethereumjsMaxTxs?: number;
@@ -263,7 +263,7 @@ async function addCorunBound(name: string, opts: BenchOptions, threads: number, 
   log(`${name}: co-run bound ${c.bound.toFixed(2)}x (the sequential block ${c.aloneMs.toFixed(1)} ms alone, ${c.togetherMs.toFixed(1)} ms on ${threads} threads at once)`);
   if (c.bound < LOADED_BOUND_SHARE * threads) {
     const [load] = loadavg();
-    log(`${name}: warning: the machine gives ${threads} threads only ${c.bound.toFixed(2)}x of one (load average ${load.toFixed(2)}): another process may hold a core; parallel figures of this run say little`);
+    log(`${name}: warning: the machine gives ${threads} threads only ${c.bound.toFixed(2)}x of one (load average ${load.toFixed(2)}): another process may hold a core, or one vCPU runs slower than the other (docs/benchmarks.md); parallel figures of this run say little`);
   }
   for (const r of rows) if (r.speedup !== undefined) r.corunBound = c.bound;
 }

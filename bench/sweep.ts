@@ -112,8 +112,9 @@ export async function runSweep(o: SweepOptions): Promise<SweepRow[]> {
   const runs = o.runs ?? DEFAULT_RUNS;
   const predictAt = [...new Set([threads, ...PREDICT_THREADS])].sort((a, b) => a - b);
   const seq = new MultilaneEngine();
-  const par = await ParallelExecutor.create({ threads });
-  const one = threads === 1 ? par : await ParallelExecutor.create({ threads: 1 });
+  // Block-STM on every thread count: the sweep is the Block-STM paper's, and its predictions come from Block-STM's model.
+  const par = await ParallelExecutor.create({ threads, strategy: 'block-stm' });
+  const one = threads === 1 ? par : await ParallelExecutor.create({ threads: 1, strategy: 'block-stm' });
   const load0 = loadavg()[0];
   const rows: SweepRow[] = [];
   try {

@@ -71,8 +71,9 @@ const suites = [
   ['blockchain tests', 'blocktest', join(fixtures, 'eest/blockchain_tests'), 'test/known-failures/blocktest.txt'],
   // Every mainnet block must replay (no known-failures list): sequential and parallel, checked against the headers.
   ['mainnet replay', 'replay', join(fixtures, 'mainnet'), undefined],
-  // The parallel executor's other strategy, on every block (none left to the sequential path).
+  // Each of the parallel executor's strategies on every block (none left to the sequential path).
   ['mainnet replay, ordered mode', 'replay', join(fixtures, 'mainnet'), undefined, ['--force-parallel', '--runs', '1'], { MULTILANE_STRATEGY: 'ordered' }],
+  ['mainnet replay, Block-STM', 'replay', join(fixtures, 'mainnet'), undefined, ['--force-parallel', '--runs', '1'], { MULTILANE_STRATEGY: 'block-stm' }],
 ];
 for (const [title, cmd, path, known, extra = [], env = {}] of suites) {
   const args = [cli, cmd, path, ...extra];

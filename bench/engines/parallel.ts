@@ -15,7 +15,7 @@
  * starts from the same pre-state, as a node's next block would find the
  * copy already built.
  */
-import { ParallelExecutor, type ParallelRunStats, type ParallelStrategy } from '../../src/exec/parallel/executor.js';
+import { defaultStrategy, ParallelExecutor, type ParallelRunStats, type ParallelStrategy } from '../../src/exec/parallel/executor.js';
 import type { BenchReceipt, Workload } from '../workloads/types.js';
 import { loadPreState, prepareRun, stateProbe } from './multilane.js';
 import { startTimer, type Engine, type EngineResult, type EngineRunOptions } from './types.js';
@@ -38,14 +38,15 @@ export class ParallelEngine implements Engine {
   constructor(
     readonly threads: number,
     readonly mode: ParallelMode,
-    readonly strategy: ParallelStrategy = 'block-stm',
+    /** Undefined: the executor's default (defaultStrategy). */
+    readonly strategy?: ParallelStrategy,
   ) {
     this.name = mode === 'forced' ? 'multilane-parallel' : 'multilane-adaptive';
   }
 
   describe(): string {
     const how = this.mode === 'forced' ? 'every block in parallel' : 'adaptive (contended blocks and slower ones run sequentially)';
-    const kind = this.strategy === 'ordered' ? 'ordered mode' : 'Block-STM';
+    const kind = (this.strategy ?? defaultStrategy(this.threads)) === 'ordered' ? 'ordered mode' : 'Block-STM';
     return `multilane ${kind} on ${this.threads} threads (the calling thread + ${this.threads - 1} workers), ${how}`;
   }
 

@@ -27,10 +27,11 @@ options:
   --txs N                  transactions per block (default: ~30M gas worth)
   --gigagas                size blocks to ~1,000,000,000 gas
   --threads N              threads for the parallel executor (default: the machine's cores); with
-                           N > 1 each workload also runs on Block-STM with N threads (forced, and
+                           N > 1 each workload also runs on the parallel executor with N threads (forced, and
                            adaptive when it runs differently), reporting speedup over sequential
-  --strategy S             the parallel rows' strategy: block-stm (default) or ordered (the calling
-                           thread commits in order while workers run ahead; docs/parallel.md)
+  --strategy S             the parallel rows' strategy: ordered (the calling thread commits in order
+                           while workers run ahead) or block-stm; default: the executor's, ordered on
+                           2 threads and Block-STM on more (docs/parallel.md)
   --engines a,b            engines to run: ${ENGINE_NAMES.join(',')} (default: both)
   --seed S                 PRNG seed for accounts, amounts and order (default 1)
   --pools P                pools for amm and mixed (default 100)

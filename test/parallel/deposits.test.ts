@@ -19,7 +19,7 @@ const THREADS = [1, 2, 3, 4];
 const executors = new Map<number, ParallelExecutor>();
 
 before(async () => {
-  for (const t of THREADS) executors.set(t, await ParallelExecutor.create({ threads: t }));
+  for (const t of THREADS) executors.set(t, await ParallelExecutor.create({ threads: t, strategy: 'block-stm' }));
 });
 
 after(async () => {
@@ -128,7 +128,7 @@ test('a transfer to a code-less account depends on no other transfer to it; with
   const block = transfers(world, 48, recipients, senders);
   const seqState = world.state.clone();
   const expected = outcomeOf(() => executeSequential(seqState, block.txs, block.senders, world.env));
-  const off = await ParallelExecutor.create({ threads: 2, lazyTransfers: false });
+  const off = await ParallelExecutor.create({ threads: 2, strategy: 'block-stm', lazyTransfers: false });
   try {
     for (const [ex, lazy] of [[executors.get(2)!, true], [off, false]] as const) {
       const state = world.state.clone();

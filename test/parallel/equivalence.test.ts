@@ -138,8 +138,8 @@ test('an invalid transaction fails the block at the same index, with the same pr
   }
 });
 
-test('blocks run sequentially (small, or chosen by the adaptive policy) keep the shared table in step for later parallel blocks', async () => {
-  const ex = await ParallelExecutor.create({ threads: 2, minTxsPerThread: 30 });
+for (const strategy of STRATEGIES) test(`blocks run sequentially (small, or chosen by the adaptive policy) keep the shared table in step for later parallel blocks (${strategy})`, async () => {
+  const ex = await ParallelExecutor.create({ threads: 2, minTxsPerThread: 30, strategy });
   try {
     for (let seed = 200; seed < 203; seed++) {
       const world = new World({ ...scenario(seed), fork: Fork.Cancun, txsPerBlock: 40 });

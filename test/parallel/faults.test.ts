@@ -43,7 +43,7 @@ async function faultThenClean(ex: ParallelExecutor, fault: FaultInjection, seed:
 }
 
 test('an exception in the EVM at one transaction: the block is redone sequentially', async () => {
-  const ex = await ParallelExecutor.create({ threads: 2 });
+  const ex = await ParallelExecutor.create({ threads: 2, strategy: 'block-stm' });
   try {
     const reason = await faultThenClean(ex, { tx: 7, kind: 'evm-throw' }, 1);
     assert.match(reason ?? '', /transaction 7: Error: injected fault: EVM failure/);
@@ -53,7 +53,7 @@ test('an exception in the EVM at one transaction: the block is redone sequential
 });
 
 test('an exception escaping a worker loop aborts the block; the others unwind', async () => {
-  const ex = await ParallelExecutor.create({ threads: 2 });
+  const ex = await ParallelExecutor.create({ threads: 2, strategy: 'block-stm' });
   try {
     const reason = await faultThenClean(ex, { tx: 5, kind: 'throw' }, 2);
     assert.match(reason ?? '', /injected fault: worker failure/);
@@ -63,7 +63,7 @@ test('an exception escaping a worker loop aborts the block; the others unwind', 
 });
 
 test('a worker that exits mid-block is replaced', async () => {
-  const ex = await ParallelExecutor.create({ threads: 3 });
+  const ex = await ParallelExecutor.create({ threads: 3, strategy: 'block-stm' });
   try {
     const reason = await faultThenClean(ex, { tx: 3, kind: 'exit' }, 3);
     assert.match(reason ?? '', /exited/);
@@ -73,7 +73,7 @@ test('a worker that exits mid-block is replaced', async () => {
 });
 
 test('a hung worker is terminated at the block deadline', async () => {
-  const ex = await ParallelExecutor.create({ threads: 2, blockTimeoutMs: 1500 });
+  const ex = await ParallelExecutor.create({ threads: 2, strategy: 'block-stm', blockTimeoutMs: 1500 });
   try {
     const started = Date.now();
     const reason = await faultThenClean(ex, { tx: 4, kind: 'hang' }, 4);
@@ -85,7 +85,7 @@ test('a hung worker is terminated at the block deadline', async () => {
 });
 
 test('a worker out of memory dies and is replaced', async () => {
-  const ex = await ParallelExecutor.create({ threads: 2, workerMemoryLimitMb: 48 });
+  const ex = await ParallelExecutor.create({ threads: 2, strategy: 'block-stm', workerMemoryLimitMb: 48 });
   try {
     const reason = await faultThenClean(ex, { tx: 2, kind: 'oom' }, 5);
     assert.match(reason ?? '', /worker \d (crashed|exited)/);
@@ -95,7 +95,7 @@ test('a worker out of memory dies and is replaced', async () => {
 });
 
 test('with fallbackOnFailure: false a failure is an error, and the state is untouched', async () => {
-  const ex = await ParallelExecutor.create({ threads: 2, fallbackOnFailure: false });
+  const ex = await ParallelExecutor.create({ threads: 2, strategy: 'block-stm', fallbackOnFailure: false });
   try {
     const w = world(6);
     const state = w.state.clone();

@@ -24,7 +24,7 @@ const THREADS = [1, 2, 3, 4];
 const executors = new Map<number, ParallelExecutor>();
 
 before(async () => {
-  for (const t of THREADS) executors.set(t, await ParallelExecutor.create({ threads: t, runnerModule, runner: applyTransaction }));
+  for (const t of THREADS) executors.set(t, await ParallelExecutor.create({ threads: t, strategy: 'block-stm', runnerModule, runner: applyTransaction }));
 });
 after(async () => {
   for (const ex of executors.values()) await ex.close();
@@ -134,7 +134,7 @@ test('an invalid program fails the block at its index, with the prefix committed
 });
 
 test('adaptive: a block that is one dependency chain is given up early and run sequentially, with the same result', async () => {
-  const ex = await ParallelExecutor.create({ threads: 2, runnerModule, runner: applyTransaction });
+  const ex = await ParallelExecutor.create({ threads: 2, strategy: 'block-stm', runnerModule, runner: applyTransaction });
   try {
     const base = new MemoryState();
     base.setAccount(MOCK_CONTRACT, { nonce: 1n });

@@ -32,11 +32,11 @@ import { ABORT_CAPACITY, ABORT_CONTENTION, ABORT_NEEDS_SEQUENTIAL, ABORT_WORKER_
 import { blockProfile, orderedRunStats, sumStats, type BlockProfile, type ParallelRunStats } from './stats.js';
 import { readAddress, writeAddress } from './words.js';
 
-import type { ExecuteOptions, ParallelBlockResult, ParallelExecutorOptions, ParallelStrategy } from './options.js';
+import { defaultStrategy, type ExecuteOptions, type ParallelBlockResult, type ParallelExecutorOptions, type ParallelStrategy } from './options.js';
 import { OrderedCommitter, type OrderedStats } from './ordered-commit.js';
 import { describe, firstRecoveryError, recoverAll, runWith } from './fallback.js';
 
-export type { ExecuteOptions, ParallelBlockResult, ParallelExecutorOptions, ParallelStrategy } from './options.js';
+export { defaultStrategy, type ExecuteOptions, type ParallelBlockResult, type ParallelExecutorOptions, type ParallelStrategy } from './options.js';
 export type { BlockProfile, ParallelRunStats } from './stats.js';
 
 
@@ -118,7 +118,7 @@ export class ParallelExecutor {
     this.threads = Math.min(MAX_WORKERS, Math.max(1, options.threads ?? availableParallelism()));
     this.mainExecutes = options.mainExecutes !== false;
     this.lazyTransfers = options.lazyTransfers ?? process.env.MULTILANE_LAZY_TRANSFERS !== '0';
-    this.strategy = options.strategy ?? (process.env.MULTILANE_STRATEGY === 'ordered' ? 'ordered' : 'block-stm');
+    this.strategy = options.strategy ?? defaultStrategy(this.threads);
     this.caps = defaultCapacities(256);
     // The calling thread is one of the threads when it takes part; a fault test needs a worker, though.
     const workers = this.mainExecutes ? Math.max(1, this.threads) - 1 : this.threads;
@@ -179,7 +179,8 @@ export class ParallelExecutor {
         return r;
       }
     }
-    const strategy = opts.strategy ?? this.strategy;
+    // A profile is Block-STM's (its read sets give the dependencies).
+    const strategy = opts.profile === true ? 'block-stm' : opts.strategy ?? this.strategy;
     for (let attempt = 0; ; attempt++) {
       try {
         const r = strategy === 'ordered' ? await this.ordered(state, txs, env, opts, t0) : await this.parallel(state, txs, env, opts, t0);

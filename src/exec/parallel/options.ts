@@ -50,11 +50,12 @@ export interface ParallelExecutorOptions {
    */
   lazyTransfers?: boolean;
   /**
-   * How a parallel block runs: 'block-stm' (default) — every thread runs
-   * Block-STM over the multi-version memory; 'ordered' — the calling
-   * thread commits in order on the sequential path while workers run ahead
-   * and leave records it checks (ordered-lane.ts). The environment's
-   * MULTILANE_STRATEGY=ordered changes the default.
+   * How a parallel block runs: 'block-stm' — every thread runs Block-STM
+   * over the multi-version memory; 'ordered' — the calling thread commits
+   * in order on the sequential path while workers run ahead and leave
+   * records it checks (ordered-lane.ts). Default (`defaultStrategy`):
+   * ordered on two threads, Block-STM on more; the environment's
+   * MULTILANE_STRATEGY (ordered or block-stm) overrides the default.
    */
   strategy?: ParallelStrategy;
   /** Ordered mode: transactions past the commit point left to the calling thread (default 2). */
@@ -69,6 +70,20 @@ export interface ParallelExecutorOptions {
 
 export type ParallelStrategy = 'ordered' | 'block-stm';
 
+/**
+ * The strategy when the options name none: MULTILANE_STRATEGY if set, else
+ * the ordered mode on two threads and Block-STM on more. On two threads the
+ * ordered mode measured ahead of or level with Block-STM on every workload
+ * (same-process A/B, docs/parallel.md "Choosing the strategy"); its speedup
+ * is bounded by its one committing thread, Block-STM's is not, so more
+ * threads keep Block-STM.
+ */
+export function defaultStrategy(threads: number, env: string | undefined = process.env.MULTILANE_STRATEGY): ParallelStrategy {
+  if (env === 'ordered' || env === 'block-stm') return env;
+  if (env !== undefined && env !== '') throw new Error(`MULTILANE_STRATEGY must be 'ordered' or 'block-stm', got '${env}'`);
+  return threads <= 2 ? 'ordered' : 'block-stm';
+}
+
 export interface ExecuteOptions {
   /** This block only: the strategy (see ParallelExecutorOptions.strategy). */
   strategy?: ParallelStrategy;
@@ -76,7 +91,11 @@ export interface ExecuteOptions {
   senders?: readonly bigint[];
   /** Run in parallel even when the block is small. */
   forceParallel?: boolean;
-  /** Record per-transaction times and dependencies (BlockProfile). */
+  /**
+   * Record per-transaction times and dependencies (BlockProfile). The block
+   * then runs on Block-STM whatever the strategy: the dependencies are its
+   * read sets.
+   */
   profile?: boolean;
   /** Tests: make a worker fail at a transaction. */
   fault?: FaultInjection;
