@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { mergeChanges } from '../src/exec/sequential.js';
 import { applyTransaction } from '../src/exec/transaction.js';
+import { OUTCOME_OK, writeOutcome } from '../src/exec/parallel/results.js';
 import { WordWriter } from '../src/exec/parallel/tx-codec.js';
 import type { MemoryState } from '../src/state/memory-state.js';
 import type { AccountState, StateChanges, StateReader } from '../src/state/types.js';
@@ -87,17 +88,9 @@ function serve(name: string, options: WorkloadOptions, ctl: Int32Array): void {
       }
       state.apply(r.changes);
       mergeChanges(changes, r.changes);
-      out.int(r.status);
-      out.u256(r.gasUsed);
-      out.u256(r.blobGasUsed);
+      // The receipt as the parallel executor's workers write it, then the deferred fee.
+      writeOutcome(out, { kind: OUTCOME_OK, result: r });
       out.optU256(r.coinbaseFee);
-      out.int(r.logs.length);
-      for (const l of r.logs) {
-        out.address(l.address);
-        out.int(l.topics.length);
-        for (const t of l.topics) out.bytes(t);
-        out.bytes(l.data);
-      }
     }
     out.int(log.accounts.size);
     for (const a of log.accounts) out.address(a);

@@ -27,6 +27,7 @@ import { Worker } from 'node:worker_threads';
 import { BlockFold, executeSequential, mergeChanges, type BlockResult } from '../src/exec/sequential.js';
 import { applyTransaction } from '../src/exec/transaction.js';
 import { payFee } from '../src/exec/parallel/coinbase.js';
+import { OUTCOME_OK, readOutcome } from '../src/exec/parallel/results.js';
 import { WordReader } from '../src/exec/parallel/tx-codec.js';
 import type { AccountChange, AccountState, StateChanges } from '../src/state/types.js';
 import type { MemoryState } from '../src/state/memory-state.js';
@@ -125,19 +126,11 @@ export class SplitWorker {
     r.pos = 0;
     const fees: bigint[] = [];
     for (let n = r.int(); n > 0; n--) {
-      const status = r.int() as 0 | 1;
-      const gasUsed = r.u256();
-      const blobGasUsed = r.u256();
+      const outcome = readOutcome(r);
       const fee = r.optU256();
       if (fee !== undefined) fees.push(fee);
-      const logs = [];
-      for (let k = r.int(); k > 0; k--) {
-        const address = r.address();
-        const topics: Uint8Array[] = [];
-        for (let t = r.int(); t > 0; t--) topics.push(r.bytes());
-        logs.push({ address, topics, data: r.bytes() });
-      }
-      fold.addReceipt({ status, gasUsed, logs, blobGasUsed });
+      if (outcome.kind !== OUTCOME_OK) throw new Error('the split worker wrote a failed outcome');
+      fold.addReceipt(outcome.result);
     }
     // Reads: an account conflicts if the first part changed more than its storage; a slot if it wrote it.
     const first = fold.changes;
