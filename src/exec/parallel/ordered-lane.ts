@@ -103,7 +103,8 @@ export class OrderedLane {
    * Claims and runs transactions until the main thread has committed the
    * block. `gap`: how many transactions past the commit point stay the main
    * thread's; `lead`: below this distance from the commit point, leave every
-   * other transaction to the main thread (see "Balance" above). `defer`: lazy coinbase fees (and `lazy`: value transfers).
+   * other transaction to the main thread (see "Balance" above). `defer`:
+   * lazy coinbase fees (and `lazy`: value transfers).
    */
   run(env: BlockEnv, n: number, gap: number, lead: number, defer: boolean, lazy: boolean, deadline: number, stats: LaneStats): void {
     const sched = this.host.sched;
