@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { mergeChanges } from '../src/exec/sequential.js';
 import { applyTransaction } from '../src/exec/transaction.js';
+import { NO_SLOTS, writeChanges } from '../src/exec/parallel/ordered-codec.js';
 import { OUTCOME_OK, writeOutcome } from '../src/exec/parallel/results.js';
 import { WordWriter } from '../src/exec/parallel/tx-codec.js';
 import type { MemoryState } from '../src/state/memory-state.js';
@@ -27,10 +28,6 @@ export const FAILED = 5;
 
 /** Output words (16 MiB): far more than a 30M-gas block's receipts, reads and changes. */
 const OUT_WORDS = 1 << 21;
-
-export const F_DELETED = 1;
-export const F_CLEARED = 2;
-export const F_CODE = 4;
 
 /** The state seen through a log of every account and slot read. */
 class ReadLog implements StateReader {
@@ -100,22 +97,8 @@ function serve(name: string, options: WorkloadOptions, ctl: Int32Array): void {
       out.int(slots.size);
       for (const s of slots) out.u256(s);
     }
-    out.int(changes.size);
-    for (const [a, ch] of changes) {
-      out.address(a);
-      out.int((ch.deleted ? F_DELETED : 0) | (ch.storageCleared ? F_CLEARED : 0) | (ch.code !== undefined ? F_CODE : 0));
-      out.u256(ch.nonce);
-      out.u256(ch.balance);
-      if (ch.code !== undefined) {
-        out.bytes(ch.code);
-        out.bytes(ch.codeHash as Uint8Array);
-      }
-      out.int(ch.storage.size);
-      for (const [k, v] of ch.storage) {
-        out.u256(k);
-        out.u256(v);
-      }
-    }
+    // The changes as an ordered-mode record carries them (no table here: no slots).
+    writeChanges(out, changes, NO_SLOTS);
     ctl[WORKER_US] = Math.round(1000 * (performance.now() - t0));
     // The writer grew into a buffer the caller does not have: the run cannot be read.
     if (out.w64.buffer !== buffer) ctl[OVERFLOW] = 1;

@@ -26,15 +26,16 @@
 import { Worker } from 'node:worker_threads';
 import { BlockFold, executeSequential, mergeChanges, type BlockResult } from '../src/exec/sequential.js';
 import { applyTransaction } from '../src/exec/transaction.js';
-import { payFee } from '../src/exec/parallel/coinbase.js';
+import { paidChange } from '../src/exec/parallel/coinbase.js';
+import { readChanges } from '../src/exec/parallel/ordered-codec.js';
 import { OUTCOME_OK, readOutcome } from '../src/exec/parallel/results.js';
 import { WordReader } from '../src/exec/parallel/tx-codec.js';
-import type { AccountChange, AccountState, StateChanges } from '../src/state/types.js';
+import type { AccountChange, StateChanges } from '../src/state/types.js';
 import type { MemoryState } from '../src/state/memory-state.js';
 import { loadPreState } from './engines/multilane.js';
 import { makeWorkload } from './workloads/index.js';
 import type { Workload, WorkloadOptions } from './workloads/types.js';
-import { CUT, DONE, FAILED, GO, OVERFLOW, WORKER_US, F_CLEARED, F_CODE, F_DELETED } from './split-bound-worker.js';
+import { CUT, DONE, FAILED, GO, OVERFLOW, WORKER_US } from './split-bound-worker.js';
 
 export interface SplitBoundResult {
   txs: number;
@@ -144,30 +145,17 @@ export class SplitWorker {
       const ch = first.get(r.address());
       for (let k = r.int(); k > 0; k--) if (ch !== undefined && ch.storage.has(r.u256())) conflict = true;
     }
-    const second: StateChanges = new Map();
-    for (let n = r.int(); n > 0; n--) {
-      const address = r.address();
-      const flags = r.int();
-      const ch: AccountChange = { deleted: (flags & F_DELETED) !== 0, storageCleared: (flags & F_CLEARED) !== 0, nonce: r.u256(), balance: r.u256(), storage: new Map() };
-      if ((flags & F_CODE) !== 0) {
-        ch.code = r.bytes();
-        ch.codeHash = r.bytes();
-      }
-      for (let k = r.int(); k > 0; k--) ch.storage.set(r.u256(), r.u256());
-      second.set(address, ch);
-    }
+    const second = readChanges(r);
     state.apply(second);
     mergeChanges(first, second);
-    // The second part's coinbase fees, in order (payFee: EIP-161 on a zero fee to an empty account).
+    // The second part's deferred fees: one credit of their sum when all are positive (the same
+    // as paying them one by one), else one by one (a zero fee deletes an empty coinbase, EIP-161).
     const coinbase = w.env.coinbase;
-    let cb: AccountState | undefined = state.getAccount(coinbase);
-    for (const fee of fees) cb = payFee(cb, fee);
-    const cbChange: AccountChange =
-      cb === undefined
-        ? { deleted: true, storageCleared: true, nonce: 0n, balance: 0n, storage: new Map() }
-        : { deleted: false, storageCleared: false, nonce: cb.nonce, balance: cb.balance, storage: new Map() };
-    if (fees.length > 0) {
-      const one: StateChanges = new Map([[coinbase, cbChange]]);
+    const payments = fees.length > 0 && fees.every((f) => f > 0n) ? [fees.reduce((a, b) => a + b)] : fees;
+    for (const fee of payments) {
+      const ch = paidChange(state, coinbase, fee);
+      if (ch === undefined) continue;
+      const one: StateChanges = new Map([[coinbase, ch]]);
       state.apply(one);
       mergeChanges(first, one);
     }

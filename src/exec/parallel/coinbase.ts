@@ -19,7 +19,7 @@
  */
 import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { KECCAK_EMPTY } from '../../primitives/keccak.js';
-import type { AccountState } from '../../state/types.js';
+import type { AccountChange, AccountState, StateReader } from '../../state/types.js';
 import { CODE_EMPTY } from './mv-memory.js';
 import { accountState } from './account.js';
 
@@ -107,4 +107,19 @@ export function applyFees(r: AccountRead, txs: readonly number[], amounts: reado
     }
   }
   return pending === 0n ? r : applyFee(r, lastTx, pending);
+}
+
+/**
+ * `address` after being paid `amount` by a transaction that did not load it
+ * otherwise (a deferred coinbase fee, a lazy transfer's credit), as the
+ * change that payment leaves (`payFee`): undefined when nothing
+ * changes (a zero payment to an absent or non-empty account), a deletion
+ * for a zero payment to an empty one.
+ */
+export function paidChange(state: StateReader, address: bigint, amount: bigint): AccountChange | undefined {
+  const cur = state.getAccount(address);
+  const next = payFee(cur, amount);
+  if (next === cur) return undefined;
+  if (next === undefined) return { deleted: true, storageCleared: true, nonce: 0n, balance: 0n, storage: new Map() };
+  return { deleted: false, storageCleared: false, nonce: next.nonce, balance: next.balance, storage: new Map() };
 }

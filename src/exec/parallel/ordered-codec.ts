@@ -57,10 +57,24 @@ export function writeSpeculative(w: WordWriter, view: OrderedView, outcome: Outc
     w.u256(credit.amount);
     w.int(view.accountSlot(credit.to));
   }
-  w.int(r.changes.size);
-  for (const [address, ch] of r.changes) {
+  writeChanges(w, r.changes, view);
+}
+
+/** Where a change's locations sit in the location table (-1: unknown); OrderedView is one. */
+export interface SlotLookup {
+  knownAccountSlot(address: bigint): number;
+  knownStorageSlot(address: bigint, key: bigint): number;
+}
+
+/** No table slots (a writer without a location table). */
+export const NO_SLOTS: SlotLookup = { knownAccountSlot: () => -1, knownStorageSlot: () => -1 };
+
+/** The `changes` part of a record (layout above), with each location's table slot from `slots`. */
+export function writeChanges(w: WordWriter, changes: StateChanges, slots: SlotLookup): void {
+  w.int(changes.size);
+  for (const [address, ch] of changes) {
     w.address(address);
-    w.int(view.knownAccountSlot(address));
+    w.int(slots.knownAccountSlot(address));
     const flags = (ch.deleted ? F_DELETED : 0) | (ch.storageCleared ? F_CLEARED : 0) | (ch.code !== undefined ? F_CODE : 0);
     w.int(flags);
     w.u256(ch.nonce);
@@ -73,9 +87,39 @@ export function writeSpeculative(w: WordWriter, view: OrderedView, outcome: Outc
     for (const [key, value] of ch.storage) {
       w.u256(key);
       w.u256(value);
-      w.int(view.knownStorageSlot(address, key));
+      w.int(slots.knownStorageSlot(address, key));
     }
   }
+}
+
+/**
+ * Reads what `writeChanges` wrote; the table slots go to `accountSlots` and
+ * `storageSlots` (per account, in `changes` order) when given.
+ */
+export function readChanges(r: WordReader, accountSlots?: number[], storageSlots?: number[][]): StateChanges {
+  const changes: StateChanges = new Map();
+  for (let n = r.int(); n > 0; n--) {
+    const address = r.address();
+    const slot = r.int();
+    const flags = r.int();
+    const ch: AccountChange = {
+      deleted: (flags & F_DELETED) !== 0, storageCleared: (flags & F_CLEARED) !== 0, nonce: r.u256(), balance: r.u256(), storage: new Map(),
+    };
+    if ((flags & F_CODE) !== 0) {
+      // `bytes` copies out of the shared arena (the state keeps the code).
+      ch.code = r.bytes();
+      ch.codeHash = r.bytes();
+    }
+    const slots: number[] = [];
+    for (let k = r.int(); k > 0; k--) {
+      ch.storage.set(r.u256(), r.u256());
+      slots.push(r.int());
+    }
+    accountSlots?.push(slot);
+    storageSlots?.push(slots);
+    changes.set(address, ch);
+  }
+  return changes;
 }
 
 /** A speculative record, decoded. */
@@ -125,31 +169,11 @@ export class SpeculativeReader {
     const r = this.r;
     r.pos = this.body;
     const outcome = readOutcome(r);
-    const changes: StateChanges = new Map();
-    const out: Speculative = { outcome, fee: undefined, credit: undefined, changes, accountSlots: [], storageSlots: [] };
+    const out: Speculative = { outcome, fee: undefined, credit: undefined, changes: new Map(), accountSlots: [], storageSlots: [] };
     if (outcome.kind !== OUTCOME_OK) return out;
     out.fee = r.optU256();
     if (r.int() !== 0) out.credit = { to: r.address(), amount: r.u256(), slot: r.int() };
-    for (let n = r.int(); n > 0; n--) {
-      const address = r.address();
-      out.accountSlots.push(r.int());
-      const flags = r.int();
-      const ch: AccountChange = {
-        deleted: (flags & F_DELETED) !== 0, storageCleared: (flags & F_CLEARED) !== 0, nonce: r.u256(), balance: r.u256(), storage: new Map(),
-      };
-      if ((flags & F_CODE) !== 0) {
-        // `bytes` copies out of the shared arena (the state keeps the code).
-        ch.code = r.bytes();
-        ch.codeHash = r.bytes();
-      }
-      const slots: number[] = [];
-      for (let k = r.int(); k > 0; k--) {
-        ch.storage.set(r.u256(), r.u256());
-        slots.push(r.int());
-      }
-      out.storageSlots.push(slots);
-      changes.set(address, ch);
-    }
+    out.changes = readChanges(r, out.accountSlots, out.storageSlots);
     return out;
   }
 }

@@ -15,7 +15,7 @@ import type { Transaction } from '../../tx/types.js';
 import { BlockExecutionError, BlockFold, checkGasAllowance, mergeChanges, type BlockResult, type BlockState } from '../sequential.js';
 import type { TransactionRunner } from '../sequential.js';
 import type { BlockEnv } from '../types.js';
-import { payFee } from './coinbase.js';
+import { paidChange } from './coinbase.js';
 import { LANE_DONE, LANE_FREE, LANE_MAIN, LANE_RUNNING } from './ordered-lane.js';
 import { SpeculativeReader, type Speculative } from './ordered-codec.js';
 import { OUTCOME_OK, type TxSummary } from './results.js';
@@ -217,19 +217,4 @@ export class OrderedCommitter {
 /** A change that only moved the balance of an account with no storage or code change (the coinbase's fee). */
 function isPlainCredit(ch: AccountChange): boolean {
   return !ch.deleted && !ch.storageCleared && ch.code === undefined && ch.storage.size === 0;
-}
-
-/**
- * `address` after being paid `amount` by a transaction that did not load it
- * otherwise (a deferred coinbase fee, a lazy transfer's credit), as the
- * change that payment leaves (coinbase.ts `payFee`): undefined when nothing
- * changes (a zero payment to an absent or non-empty account), a deletion
- * for a zero payment to an empty one.
- */
-function paidChange(state: BlockState, address: bigint, amount: bigint): AccountChange | undefined {
-  const cur = state.getAccount(address);
-  const next = payFee(cur, amount);
-  if (next === cur) return undefined;
-  if (next === undefined) return { deleted: true, storageCleared: true, nonce: 0n, balance: 0n, storage: new Map() };
-  return { deleted: false, storageCleared: false, nonce: next.nonce, balance: next.balance, storage: new Map() };
 }

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ModePolicy } from './policy.js';
-import { defaultStrategy } from './options.js';
 
 const GAS = 1_000_000n;
 
@@ -34,14 +33,4 @@ test('a mode\'s cost is the best of its recent blocks; the other mode is probed 
   for (let i = 0; i < 8; i++) chosen.push(p.choose().mode);
   // Probes run two blocks of the other mode.
   assert.deepEqual(chosen, ['sequential', 'sequential', 'sequential', 'parallel', 'parallel', 'sequential', 'sequential', 'sequential']);
-});
-
-test('default strategy: ordered on two threads, Block-STM on more; MULTILANE_STRATEGY overrides; anything else is an error', () => {
-  assert.equal(defaultStrategy(1, undefined), 'ordered');
-  assert.equal(defaultStrategy(2, undefined), 'ordered');
-  assert.equal(defaultStrategy(3, undefined), 'block-stm');
-  assert.equal(defaultStrategy(16, ''), 'block-stm');
-  assert.equal(defaultStrategy(2, 'block-stm'), 'block-stm');
-  assert.equal(defaultStrategy(8, 'ordered'), 'ordered');
-  assert.throws(() => defaultStrategy(2, 'fast'), /MULTILANE_STRATEGY must be 'ordered' or 'block-stm', got 'fast'/);
 });
