@@ -26,7 +26,7 @@ import { ModePolicy } from './policy.js';
 import { BlockFailure, WorkerPool } from './pool.js';
 import { LocationTable, type StateSnapshot } from './table.js';
 import { OutcomeCollector } from './results.js';
-import { ABORT, EXECUTED, MAX_WORKERS, RECOVER_GATE, Scheduler, TXS_READY } from './scheduler.js';
+import { ABORT, EXECUTED, GAS_UNIT, MAX_WORKERS, RECOVER_GATE, Scheduler, TXS_READY } from './scheduler.js';
 import { BlockEncoder } from './tx-codec.js';
 import { ABORT_CAPACITY, ABORT_CONTENTION, ABORT_NEEDS_SEQUENTIAL, ABORT_WORKER_FAILED, BlockAborted, ParallelExecutionError } from './types.js';
 import { blockProfile, orderedRunStats, sumStats, type BlockProfile, type ParallelRunStats } from './stats.js';
@@ -90,6 +90,8 @@ export class ParallelExecutor {
   private version = 0;
   private seq = 0;
   private readonly encoder = new BlockEncoder();
+  /** Gas limits of the transactions encoded so far (GAS_UNITs), for the ordered mode's estimates. */
+  private gasBefore = 0;
   private readonly policy = new ModePolicy();
   /** Changes of blocks run sequentially since the table was last in step with the state. */
   private readonly pending: StateChanges[] = [];
@@ -316,6 +318,14 @@ export class ParallelExecutor {
   private feed(count: number, senders: readonly bigint[] | undefined): void {
     const from = this.encoder.encoded;
     const to = this.encoder.encode(count - from);
+    // The ordered mode's cost estimates: each transaction's gas limit, and the sum before it.
+    const txs = this.encoder.transactions;
+    if (from === 0) this.gasBefore = 0;
+    for (let i = from; i < to; i++) {
+      const own = Math.max(1, Math.ceil(Number(txs[i].gasLimit) / GAS_UNIT));
+      this.sched.setGas(i, this.gasBefore, own);
+      this.gasBefore = Math.min(this.gasBefore + own, 0x7fffffff);
+    }
     if (senders !== undefined) {
       const w = new BigUint64Array(this.buffers.senders);
       for (let i = from; i < to; i++) {

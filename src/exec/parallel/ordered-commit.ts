@@ -19,7 +19,7 @@ import { paidChange } from './coinbase.js';
 import { LANE_DONE, LANE_FREE, LANE_MAIN, LANE_RUNNING } from './ordered-lane.js';
 import { SpeculativeReader, type Speculative } from './ordered-codec.js';
 import { OUTCOME_OK, type TxSummary } from './results.js';
-import { ABORT, ORDERED_COMMIT, ORDERED_CURSOR, ORDERED_END, ORDERED_OFF, type Scheduler } from './scheduler.js';
+import { ABORT, GAS_UNIT, ORDERED_COMMIT, ORDERED_CURSOR, ORDERED_END, ORDERED_OFF, type Scheduler } from './scheduler.js';
 import type { LocationTable } from './table.js';
 import { BlockAborted } from './types.js';
 
@@ -43,8 +43,17 @@ export interface OrderedStats {
  */
 const GIVE_UP_MIN_REJECTED = 16;
 
-/** How long the main thread waits for a worker's transaction before running it itself (ms). */
+/**
+ * How long the main thread waits for a worker's transaction before running
+ * it itself: TAKEOVER_MS, or longer for a transaction whose gas limit says it
+ * may run longer (TAKEOVER_MS_PER_UNIT per GAS_UNIT of its gas limit, ~1 ns
+ * per gas: about what the main thread would need to run it), up to
+ * TAKEOVER_MAX_MS. Taking over a transaction a worker is half-way through
+ * wastes the worker's run and makes the main thread run it whole.
+ */
 const TAKEOVER_MS = 0.1;
+const TAKEOVER_MS_PER_UNIT = GAS_UNIT * 1e-6;
+const TAKEOVER_MAX_MS = 50;
 
 export class OrderedCommitter {
   private readonly reader: SpeculativeReader;
@@ -92,7 +101,7 @@ export class OrderedCommitter {
         checkGasAllowance(txs[i], env, fold.gasUsed, i);
         const at = this.sched.statusIndex(i);
         let word = Atomics.load(a, at);
-        if (word === LANE_RUNNING) word = this.await(at, idle);
+        if (word === LANE_RUNNING) word = this.await(at, idle, Math.min(TAKEOVER_MAX_MS, Math.max(TAKEOVER_MS, this.sched.gasOwn(i) * TAKEOVER_MS_PER_UNIT)));
         if (word === LANE_FREE && Atomics.compareExchange(a, at, LANE_FREE, LANE_MAIN) !== LANE_FREE) word = Atomics.load(a, at);
         if (word === LANE_DONE && !this.degraded && Atomics.load(a, ABORT) === 0 && this.reader.validReads(this.index[16 * i], this.table.vers, codeless)) {
           const spec = this.reader.decode();
@@ -124,15 +133,15 @@ export class OrderedCommitter {
     return fold.finish();
   }
 
-  /** Waits for the worker holding the transaction at `at` (doing `idle` work first), up to TAKEOVER_MS; then takes it. Returns its status word. */
-  private await(at: number, idle: () => boolean): number {
+  /** Waits for the worker holding the transaction at `at` (doing `idle` work first), up to `limitMs`; then takes it. Returns its status word. */
+  private await(at: number, idle: () => boolean, limitMs: number): number {
     const a = this.sched.a;
     let word = Atomics.load(a, at);
     // Useful work first (it also gives the worker time to finish).
     while (word === LANE_RUNNING && idle()) word = Atomics.load(a, at);
     const t0 = performance.now();
     for (let k = 0; word === LANE_RUNNING; k++) {
-      if ((k & 63) === 63 && performance.now() - t0 > TAKEOVER_MS) {
+      if ((k & 63) === 63 && performance.now() - t0 > limitMs) {
         // Taken over, unless the worker finished meanwhile.
         word = Atomics.compareExchange(a, at, LANE_RUNNING, LANE_MAIN);
         return word === LANE_RUNNING ? LANE_MAIN : word;

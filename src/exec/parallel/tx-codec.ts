@@ -303,6 +303,11 @@ export class BlockEncoder {
    * transactions' v, r, s are left out (the senders are known); without
    * `write`, the transactions are not written at all (no thread decodes them).
    */
+  /** The block's transactions (as given to `start`). */
+  get transactions(): readonly Transaction[] {
+    return this.txs;
+  }
+
   start(txs: readonly Transaction[], env: BlockEnv, signatures = true, write = true): SharedArrayBuffer {
     const n = txs.length;
     this.signatures = signatures;
