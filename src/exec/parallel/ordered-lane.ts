@@ -180,28 +180,6 @@ export class OrderedLane {
   }
 
   /**
-   * Whether this worker is likely to finish transaction `j` before the main
-   * thread reaches it (else the main thread would take it over and both
-   * would run it). Estimated from gas limits: the main thread must first run
-   * the transactions from the commit point to `j` that no worker holds; a
-   * transaction of a few hundred thousand gas is always worth it.
-   */
-  private worthClaiming(j: number, commit: number): boolean {
-    const sched = this.host.sched;
-    const own = sched.gasOwn(j);
-    if (own <= SMALL_TX_UNITS) return true;
-    const need = own * WORKER_SLOWDOWN;
-    const a = sched.a;
-    let ahead = 0;
-    for (let k = commit; k < j && k < commit + CLAIM_SCAN; k++) {
-      const st = Atomics.load(a, sched.statusIndex(k));
-      if (st !== LANE_RUNNING && st !== LANE_DONE) ahead += sched.gasOwn(k);
-      if (ahead >= need) return true;
-    }
-    return false;
-  }
-
-  /**
    * The first free transaction at least `gap` past the commit point and past
    * the cursor, whose sender has no uncommitted earlier transaction (its
    * nonce would be stale); -1 when none is left. Claimed fewer than `lead`
@@ -216,7 +194,7 @@ export class OrderedLane {
     const end = Math.min(n, Atomics.load(a, TXS_READY));
     for (; j < end; j++) {
       if (sched.prevSameSender(j) >= commit) continue;
-      if (!this.worthClaiming(j, commit)) continue;
+      if (!worthClaiming(sched, j, commit)) continue;
       if (Atomics.compareExchange(a, sched.statusIndex(j), LANE_FREE, LANE_RUNNING) === LANE_FREE) {
         const next = j - commit < lead ? j + 2 : j + 1;
         // The cursor only moves forward (another worker may have moved it further).
@@ -231,4 +209,25 @@ export class OrderedLane {
     }
     return -1;
   }
+}
+
+/**
+ * Whether a worker is likely to finish transaction `j` before the main
+ * thread reaches it (else the main thread would take it over and both
+ * would run it). Estimated from gas limits: the main thread must first run
+ * the transactions from the commit point to `j` that no worker holds; a
+ * transaction of a few hundred thousand gas is always worth it.
+ */
+export function worthClaiming(sched: Scheduler, j: number, commit: number): boolean {
+  const own = sched.gasOwn(j);
+  if (own <= SMALL_TX_UNITS) return true;
+  const need = own * WORKER_SLOWDOWN;
+  const a = sched.a;
+  let ahead = 0;
+  for (let k = commit; k < j && k < commit + CLAIM_SCAN; k++) {
+    const st = Atomics.load(a, sched.statusIndex(k));
+    if (st !== LANE_RUNNING && st !== LANE_DONE) ahead += sched.gasOwn(k);
+    if (ahead >= need) return true;
+  }
+  return false;
 }
