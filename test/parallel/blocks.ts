@@ -43,7 +43,7 @@ export class Rng {
   }
 }
 
-const SENDER_COUNT = 16;
+const SENDER_COUNT = 64;
 const keys: { priv: Uint8Array; address: bigint }[] = [];
 function senderKeys(): { priv: Uint8Array; address: bigint }[] {
   if (keys.length === 0) {

@@ -29,12 +29,12 @@ function setup() {
 }
 
 /** A record as a worker leaves it; `bump` publishes a location again before the check. */
-function roundTrip(view: OrderedView, table: LocationTable, r: TxResult) {
+function roundTrip(view: OrderedView, table: LocationTable, r: TxResult, accepted = new Uint8Array(8)) {
   const w = new WordWriter(64);
   writeSpeculative(w, view, { kind: OUTCOME_OK, result: r }, r);
   const reader = new SpeculativeReader(w.w64.buffer as SharedArrayBuffer);
   const codeless = (slot: number) => !table.exists(slot) || table.codeLength(slot) === 0;
-  return { valid: () => reader.validReads(0, table.vers, codeless), decode: () => reader.decode() };
+  return { valid: () => reader.validReads(0, table.vers, accepted, codeless), decode: () => reader.decode() };
 }
 
 function result(changes: StateChanges): TxResult {
@@ -97,4 +97,53 @@ test('ordered mode: a record is stale once a location it read is published again
   view.getAccount(COINBASE);
   assert.equal(view.coinbaseRead, true);
   assert.equal(roundTrip(view, table, result(new Map())).valid(), false);
+});
+
+test('ordered mode: a worker reads the slots its own earlier record wrote; valid once that record is committed and nothing else wrote there', () => {
+  const state = new MemoryState();
+  state.setAccount(A, { nonce: 3n, balance: 10n ** 20n });
+  state.setAccount(C, { nonce: 1n, code: CODE });
+  state.setStorage(C, 5n, 42n);
+  const setupForwarding = () => {
+    const table = LocationTable.fromState(state, 100);
+    const view = new OrderedView(table);
+    const commit = new Int32Array(1);
+    view.beginBlock(COINBASE, { words: commit, at: 0 });
+    // Transaction 1 (the worker's record): reads A and C's slot 5, writes both.
+    view.begin();
+    view.getAccount(A);
+    assert.equal(view.getStorage(C, 5n), 42n);
+    const changes: StateChanges = new Map([
+      [A, { deleted: false, storageCleared: false, nonce: 4n, balance: 10n ** 20n - 1000n, storage: new Map() }],
+      [C, { deleted: false, storageCleared: false, nonce: 1n, balance: 0n, storage: new Map([[5n, 43n]]) }],
+    ]);
+    view.remember(1, changes);
+    // Transaction 2 sees the slot as transaction 1 left it (accounts are read from the table).
+    view.begin();
+    assert.equal(view.getStorage(C, 5n), 43n);
+    assert.equal(view.forwardedLen, 3, 'one forwarded read');
+    const rec = roundTrip(view, table, result(new Map()), accepted);
+    // The main thread commits transaction 1 from its record: each written location published once.
+    const publish = () => {
+      for (const [address, ch] of changes) table.applyAccountChange(address, ch, view.knownAccountSlot(address), [...ch.storage.keys()].map((k) => view.knownStorageSlot(address, k)));
+    };
+    return { table, view, commit, rec, publish };
+  };
+  const accepted = new Uint8Array(8);
+
+  let f = setupForwarding();
+  assert.equal(f.rec.valid(), false, 'transaction 1 not committed yet');
+  f.publish();
+  assert.equal(f.rec.valid(), false, 'committed, but not from the record (the main thread ran it again)');
+  accepted[1] = 1;
+  assert.equal(f.rec.valid(), true);
+  Atomics.add(f.table.vers, f.view.knownStorageSlot(C, 5n), 2);
+  assert.equal(f.rec.valid(), false, 'another transaction wrote the slot after transaction 1');
+
+  f = setupForwarding();
+  f.publish();
+  f.commit[0] = 2;
+  f.view.begin();
+  assert.equal(f.view.getStorage(C, 5n), 43n, 'past the commit point the table holds it');
+  assert.equal(f.view.forwardedLen, 0);
 });

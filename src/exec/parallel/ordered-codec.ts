@@ -5,6 +5,8 @@
  *
  *   flags            bit 0: the coinbase was read (only the main thread may run it)
  *   reads            count n, then n int32s: (table slot, publication count) pairs
+ *   forwarded        count n, then n int32s: (table slot, expected count, writer
+ *                    transaction) triples, read from the worker's own earlier records
  *   codeless         count n, then n int32s: lazy-transfer targets seen without code
  *   outcome          results.ts (receipt fields, or why the transaction failed)
  *   -- for an OK outcome only --
@@ -46,6 +48,7 @@ function writeInts(w: WordWriter, src: Int32Array, len: number): void {
 export function writeSpeculative(w: WordWriter, view: OrderedView, outcome: Outcome, r: TxResult | undefined): void {
   w.int(view.coinbaseRead ? SPEC_COINBASE : 0);
   writeInts(w, view.reads, view.readsLen);
+  writeInts(w, view.forwarded, view.forwardedLen);
   writeInts(w, view.codeless, view.codelessLen);
   writeOutcome(w, outcome);
   if (outcome.kind !== OUTCOME_OK || r === undefined) return;
@@ -136,6 +139,8 @@ export interface Speculative {
 /** The main thread's reader of speculative records. */
 export class SpeculativeReader {
   readonly r: WordReader;
+  /** Reads of the record `validReads` just accepted that were forwarded from an earlier record. */
+  forwardedReads = 0;
   /** Where the record's outcome starts (set by `validReads`). */
   private body = 0;
 
@@ -147,16 +152,23 @@ export class SpeculativeReader {
   /**
    * Whether the record at word `pos` may be committed as it is: it did not
    * read the coinbase, every location it read still has the publication
-   * count it saw, and every lazy-transfer target it saw without code still
-   * has none.
+   * count it saw, every read forwarded from an earlier record of its worker
+   * (ordered-view.ts) has that record accepted (`accepted[tx]` nonzero) and
+   * its location the count expected after it, and every lazy-transfer
+   * target it saw without code still has none.
    */
-  validReads(pos: number, vers: Int32Array, codeless: (slot: number) => boolean): boolean {
+  validReads(pos: number, vers: Int32Array, accepted: Uint8Array, codeless: (slot: number) => boolean): boolean {
     const i32 = this.r.i32;
     if (i32[2 * pos] !== 0) return false;
     let n = i32[2 * (pos + 1)];
     let at = 2 * (pos + 2);
     for (let k = 0; k < n; k += 2) if (Atomics.load(vers, i32[at + k]) !== i32[at + k + 1]) return false;
     let p = pos + 2 + ((n + 1) >> 1);
+    n = i32[2 * p];
+    at = 2 * (p + 1);
+    for (let k = 0; k < n; k += 3) if (accepted[i32[at + k + 2]] === 0 || Atomics.load(vers, i32[at + k]) !== i32[at + k + 1]) return false;
+    this.forwardedReads = n / 3;
+    p = p + 1 + ((n + 1) >> 1);
     n = i32[2 * p];
     at = 2 * (p + 1);
     for (let k = 0; k < n; k++) if (!codeless(i32[at + k])) return false;

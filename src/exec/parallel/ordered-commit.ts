@@ -29,6 +29,8 @@ export interface OrderedStats {
   direct: number;
   /** Committed from a worker's record. */
   accepted: number;
+  /** Of those, records that read a slot forwarded from an earlier record of their worker (ordered-view.ts). */
+  forwarded: number;
   /** Worker records that were stale (or failed): run again by the main thread. */
   rejected: number;
   /** The table could not take a publication (full, or its code arena): rebuild it. */
@@ -94,6 +96,8 @@ export class OrderedCommitter {
     const coinbase = env.coinbase;
     const codeless = (slot: number) => !this.table.exists(slot) || this.table.codeLength(slot) === 0;
     const n = txs.length;
+    // Records committed as they are, by transaction (reads forwarded from one are valid only if it was).
+    const accepted = new Uint8Array(n);
     try {
       for (let i = 0; i < n; i++) {
         beforeEach(i);
@@ -103,11 +107,13 @@ export class OrderedCommitter {
         let word = Atomics.load(a, at);
         if (word === LANE_RUNNING) word = this.await(at, idle, Math.min(TAKEOVER_MAX_MS, Math.max(TAKEOVER_MS, this.sched.gasOwn(i) * TAKEOVER_MS_PER_UNIT)));
         if (word === LANE_FREE && Atomics.compareExchange(a, at, LANE_FREE, LANE_MAIN) !== LANE_FREE) word = Atomics.load(a, at);
-        if (word === LANE_DONE && !this.degraded && Atomics.load(a, ABORT) === 0 && this.reader.validReads(this.index[16 * i], this.table.vers, codeless)) {
+        if (word === LANE_DONE && !this.degraded && Atomics.load(a, ABORT) === 0 && this.reader.validReads(this.index[16 * i], this.table.vers, accepted, codeless)) {
           const spec = this.reader.decode();
           if (spec.outcome.kind === OUTCOME_OK) {
             this.accept(state, fold, spec, spec.outcome.result, coinbase);
+            accepted[i] = 1;
             stats.accepted++;
+            if (this.reader.forwardedReads > 0) stats.forwarded++;
             continue;
           }
         }

@@ -121,7 +121,7 @@ export class OrderedLane {
     const sched = this.host.sched;
     const a = sched.a;
     const view = this.view;
-    view.beginBlock(env.coinbase);
+    view.beginBlock(env.coinbase, { words: a, at: ORDERED_COMMIT });
     const options = defer ? (lazy ? this.deferAll : this.deferFees) : undefined;
     for (;;) {
       const reason = Atomics.load(a, ABORT);
@@ -176,6 +176,8 @@ export class OrderedLane {
       }
       this.host.storeRecord(j);
       if (Atomics.compareExchange(a, at, LANE_RUNNING, LANE_DONE) !== LANE_RUNNING) stats.dropped++;
+      // Its writes are what this worker's next transactions read (a record that read the coinbase is always sent back).
+      else if (result !== undefined && !view.coinbaseRead) view.remember(j, result.changes);
     }
   }
 

@@ -13,9 +13,25 @@
  * coinbase, whose balance the main thread keeps to itself during a block
  * (any read of it sends the transaction back to the main thread).
  *
+ * Forwarding. A worker that runs several transactions ahead reads the
+ * storage slots its own earlier records wrote as those records left them,
+ * not as the table still has them: a stored record's written slots become
+ * entries of the worker's overlay, each with the count the slot will have
+ * once that record is committed (the count the record read it at, plus one
+ * publication) and the record's transaction. A read that finds an entry
+ * returns its value and is logged with that count and that writer; the
+ * main thread accepts it only if the writer's record was accepted and the
+ * slot's count is the one expected — nothing else was published there in
+ * between — so the value is the one sequential execution reads. A chain of
+ * transactions on one hot slot (a pool's reserves, a counter) can then run
+ * ahead on a worker instead of every record after the first being stale.
+ * An entry whose writer is behind the commit point is dropped: the table
+ * has that transaction's effects. Accounts are not forwarded (their reads
+ * go to the table as before): the slots are what chains of calls share.
+ *
  * Internal module of the parallel executor.
  */
-import type { AccountState, StateReader } from '../../state/types.js';
+import type { AccountState, StateChanges, StateReader } from '../../state/types.js';
 import { KIND_ACCOUNT, KeyScratch } from './keys.js';
 import type { LocationTable } from './table.js';
 
@@ -26,9 +42,19 @@ export class OrderedView implements StateReader {
   /** Slots of lazy-transfer targets seen without code. */
   codeless = new Int32Array(8);
   codelessLen = 0;
+  /** Reads forwarded from the overlay: (slot, expected count, writer) triples. */
+  forwarded = new Int32Array(48);
+  forwardedLen = 0;
   /** The transaction read the coinbase: only the main thread can run it. */
   coinbaseRead = false;
   private coinbase = -1n;
+  /** Forwarding (above): STORAGE slot -> its value and expected count (`counts`), writer (`writers`). */
+  private readonly overlay = new Map<number, bigint>();
+  private readonly counts = new Map<number, number>();
+  private readonly writers = new Map<number, number>();
+  /** The shared word holding the commit point (set per block), or null: no forwarding. */
+  private commitWords: Int32Array | null = null;
+  private commitAt = 0;
   private readonly s = new KeyScratch();
   /** address -> ACCOUNT slot, and address -> (key -> STORAGE slot), for the block (slots never move while the table lives). */
   private readonly accounts = new Map<bigint, number>();
@@ -39,14 +65,21 @@ export class OrderedView implements StateReader {
 
   constructor(private readonly table: LocationTable) {}
 
-  beginBlock(coinbase: bigint): void {
+  /** `commit`: the shared words and index of the commit point, to forward the worker's own writes (absent: no forwarding). */
+  beginBlock(coinbase: bigint, commit?: { words: Int32Array; at: number }): void {
     this.coinbase = coinbase;
     this.accounts.clear();
     this.slots.clear();
+    this.overlay.clear();
+    this.counts.clear();
+    this.writers.clear();
+    this.commitWords = commit?.words ?? null;
+    this.commitAt = commit?.at ?? 0;
   }
 
   begin(): void {
     this.readsLen = 0;
+    this.forwardedLen = 0;
     this.codelessLen = 0;
     this.coinbaseRead = false;
   }
@@ -111,8 +144,68 @@ export class OrderedView implements StateReader {
     this.count(acct);
     const gen = this.table.generation(acct);
     const slot = this.storageSlot(address, key);
+    if (this.overlay.size > 0) {
+      const value = this.overlay.get(slot);
+      if (value !== undefined) {
+        const writer = this.writers.get(slot) as number;
+        if (writer >= Atomics.load(this.commitWords as Int32Array, this.commitAt)) return this.forward(slot, writer, value);
+        this.drop(slot);
+      }
+    }
     this.count(slot);
     return this.table.storage(slot, gen);
+  }
+
+  /** Logs a read of `slot` from the overlay (its writer's value). */
+  private forward(slot: number, writer: number, value: bigint): bigint {
+    if (this.forwardedLen + 3 > this.forwarded.length) this.forwarded = doubled(this.forwarded);
+    this.forwarded[this.forwardedLen++] = slot;
+    this.forwarded[this.forwardedLen++] = this.counts.get(slot) as number;
+    this.forwarded[this.forwardedLen++] = writer;
+    return value;
+  }
+
+  private drop(slot: number): void {
+    this.overlay.delete(slot);
+    this.counts.delete(slot);
+    this.writers.delete(slot);
+  }
+
+  /**
+   * After the worker stored transaction `tx`'s record with these changes:
+   * its written slots become overlay entries (above), each expected one
+   * publication past the count the transaction read it at. A slot written
+   * without being read first, or of an account deleted or wiped, is dropped
+   * instead: its reads go to the table, and the count check sends back what
+   * they get wrong.
+   */
+  remember(tx: number, changes: StateChanges): void {
+    if (this.commitWords === null) return;
+    for (const [address, ch] of changes) {
+      if (ch.storage.size === 0) continue;
+      const m = this.slots.get(address);
+      for (const key of ch.storage.keys()) {
+        const slot = m?.get(key) ?? -1;
+        if (slot < 0) continue;
+        const seen = ch.deleted || ch.storageCleared ? -1 : this.countRead(slot);
+        if (seen < 0) {
+          this.drop(slot);
+          continue;
+        }
+        this.overlay.set(slot, ch.storage.get(key) as bigint);
+        this.counts.set(slot, seen + 2);
+        this.writers.set(slot, tx);
+      }
+    }
+  }
+
+  /** The count the running transaction read `slot` at (from the table or the overlay), or -1. */
+  private countRead(slot: number): number {
+    const r = this.reads;
+    for (let k = 0; k < this.readsLen; k += 2) if (r[k] === slot) return r[k + 1];
+    const f = this.forwarded;
+    for (let k = 0; k < this.forwardedLen; k += 3) if (f[k] === slot) return f[k + 1];
+    return -1;
   }
 
   hasStorage(address: bigint): boolean {

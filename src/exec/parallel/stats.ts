@@ -16,6 +16,8 @@ export interface ParallelRunStats {
   /** Ordered mode: transactions the calling thread ran itself, and worker records it committed. */
   direct?: number;
   accepted?: number;
+  /** Ordered mode: of the accepted records, those that read a slot an earlier record of their worker wrote (forwarded). */
+  forwarded?: number;
   /** Why the block ran sequentially. */
   reason?: string;
   threads: number;
@@ -79,7 +81,7 @@ export function sumStats(ws: WorkerStats[], n: number, threads: number): Paralle
 /** An ordered-mode block's counters: the workers' runs, and what the calling thread did with their records. */
 export function orderedRunStats(
   ws: WorkerStats[],
-  o: { direct: number; accepted: number; rejected: number },
+  o: { direct: number; accepted: number; forwarded: number; rejected: number },
   n: number,
   threads: number,
   failure: string | undefined,
@@ -88,6 +90,7 @@ export function orderedRunStats(
   stats.strategy = 'ordered';
   stats.direct = o.direct + o.rejected;
   stats.accepted = o.accepted;
+  stats.forwarded = o.forwarded;
   stats.executions += o.direct + o.rejected;
   stats.reexecutions = stats.executions - n;
   stats.validations = o.accepted + o.rejected;
