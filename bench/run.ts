@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import type { ParallelStrategy } from '../src/exec/parallel/options.js';
 import { ParallelEngine, type ParallelEngineResult } from './engines/parallel.js';
 import type { Engine, EngineResult } from './engines/types.js';
-import { collectGarbage } from './gc.js';
+import { collectGarbage } from '../src/gc.js';
 import { makeWorkload } from './workloads/index.js';
 import type { Workload } from './workloads/types.js';
 

@@ -11,7 +11,7 @@ import { fromProfile, fromProfiles, idealSpeedup, PREDICT_THREADS, simulateBlock
 import { ParallelExecutor, type BlockProfile, type ParallelBlockResult, type ParallelRunStats } from '../src/exec/parallel/executor.js';
 import { loadPreState, stateProbe } from './engines/multilane.js';
 import type { Workload } from './workloads/types.js';
-import { collectGarbage } from './gc.js';
+import { collectGarbage } from '../src/gc.js';
 
 /** Warm-up as bench/run.ts's for parallel engines: untimed runs until both bounds are met (V8 must optimize the workers' EVM). */
 const WARMUP_MIN_RUNS = 40;

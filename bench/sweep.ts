@@ -24,7 +24,7 @@ import { PREDICT_THREADS } from '../src/analysis/scaling.js';
 import { ParallelExecutor } from '../src/exec/parallel/executor.js';
 import { MultilaneEngine } from './engines/multilane.js';
 import { probeParallelism } from './cpu-probe.js';
-import { collectGarbage } from './gc.js';
+import { collectGarbage } from '../src/gc.js';
 import { measureParallel, profileParallel, replayRuns, round3, roundAll, summarizeScaling, warmUp, type ScalingSummary } from './scaling.js';
 import { DEFAULT_WORKLOADS, makeWorkload } from './workloads/index.js';
 import type { Workload } from './workloads/types.js';

@@ -1,6 +1,7 @@
 /**
  * Garbage collection around timed spans, shared by the benchmark runner
- * (bench/run.ts) and the scaling runs (bench/scaling.ts).
+ * (bench/run.ts), the scaling and sweep runs (bench/) and the mainnet
+ * replay (src/replay/replay.ts).
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
