@@ -67,6 +67,22 @@ test('replay --profile: what bounds each block, in the table and the JSON', { sk
   assert.match(seq.stderr, /--profile profiles a parallel run: drop --sequential/);
 });
 
+test('replay --corun: the co-run bound of the blocks, and with --profile the two-thread bound it implies', { skip }, async () => {
+  const r = await inProcess('replay', CANCUN, '--json', '--runs', '1', '--threads', '2', '--profile', '--corun', '--no-progress');
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout);
+  const c = json.corun;
+  assert.deepEqual(Object.keys(c), ['blocks', 'aloneMs', 'togetherMs', 'bound', 'twoThreadBound']);
+  assert.equal(c.blocks, 1);
+  assert.ok(c.aloneMs > 0 && c.togetherMs > 0);
+  assert.ok(Math.abs(c.bound - (2 * c.aloneMs) / c.togetherMs) < 0.01, 'bound = 2 x alone / together');
+  // Two overhead-free threads here: the blocks' two-thread ideal, slowed as the co-run is.
+  assert.ok(Math.abs(c.twoThreadBound - (json.blocks[0].scaling.twoThreads * c.bound) / 2) < 0.02);
+  const t = await inProcess('replay', CANCUN, '--runs', '1', '--threads', '2', '--corun', '--no-progress');
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stdout, /\nco-run bound \(1 block, replayed sequentially, 6 rounds\): alone [\d.]+ ms, beside a second replay [\d.]+ ms: [\d.]+x for two threads on this machine now\n/);
+});
+
 test('replay: a block that fails makes the run fail, with its reason', { skip }, async () => {
   // The Frontier block's sender, dropped from a copy of its pre-state: its transaction cannot pay.
   const dir = join(mkdtempSync(join(tmpdir(), 'replay-cli-')), '46147');

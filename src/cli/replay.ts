@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { ParallelExecutor } from '../exec/parallel/executor.js';
 import { Fork } from '../primitives/fork.js';
 import { findBlockDirs, ReplayInputError } from '../replay/fixture.js';
+import { replayCorunBound } from '../replay/corun.js';
 import { mgasPerSec, replayBlock, replayTotals, reportForkName, type BlockReport, type ReplayTotals } from '../replay/replay.js';
 import { EXIT_FAILED, EXIT_OK, intFlag, STDIO, UsageError, withUsage, type Io } from './usage.js';
 
@@ -34,6 +35,11 @@ options:
                      its speedup (ideal: work / critical path; 2 ideal: two
                      overhead-free threads taking transactions in order; top
                      tx: the longest transaction's share of the work)
+  --corun            after the table, measure the co-run bound: the post-merge
+                     blocks (all, if none is) replayed sequentially on one thread
+                     alone and beside a second replay of them; 2 x alone / beside
+                     is what two threads can reach on this machine now (with
+                     --profile, also times the blocks' two-thread ideal)
   --json             print one JSON object on stdout:
                      {blocks: [{number, fork, txs, ok, gasUsed, seqMs, parMs, speedup, mismatch?}], ok}
   --no-progress      no progress line on stderr
@@ -49,6 +55,7 @@ interface Flags {
   forceParallel: boolean;
   runs: number;
   profile: boolean;
+  corun: boolean;
   json: boolean;
   progress: boolean;
 }
@@ -64,6 +71,7 @@ function parseFlags(argv: string[]): Flags | undefined {
       'force-parallel': { type: 'boolean' },
       runs: { type: 'string' },
       profile: { type: 'boolean' },
+      corun: { type: 'boolean' },
       json: { type: 'boolean' },
       'no-progress': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -83,6 +91,7 @@ function parseFlags(argv: string[]): Flags | undefined {
     forceParallel: values['force-parallel'] ?? false,
     runs: intFlag('--runs', values.runs, 1) ?? 3,
     profile: values.profile ?? false,
+    corun: values.corun ?? false,
     json: values.json ?? false,
     progress: !values['no-progress'],
   };
@@ -114,9 +123,31 @@ async function run(argv: string[], io: Io): Promise<number> {
     await executor?.close();
   }
   const ok = reports.every((r) => r.ok);
-  if (flags.json) io.out(`${JSON.stringify({ blocks: reports.map(blockJson), ok })}\n`);
-  else io.out(`${table(reports, flags)}\n${footer(reports, (performance.now() - started) / 1000)}\n`);
+  const corun = flags.corun && ok ? await corunOf(reports) : undefined;
+  if (flags.json) io.out(`${JSON.stringify({ blocks: reports.map(blockJson), ok, ...(corun === undefined ? {} : { corun: corun.json }) })}\n`);
+  else io.out(`${table(reports, flags)}\n${corun === undefined ? '' : `${corun.text}\n`}${footer(reports, (performance.now() - started) / 1000)}\n`);
   return ok ? EXIT_OK : EXIT_FAILED;
+}
+
+/** The co-run bound of the post-merge blocks (all blocks if none is), as text and JSON. */
+async function corunOf(reports: readonly BlockReport[]): Promise<{ text: string; json: object }> {
+  const postMerge = reports.filter((r) => r.fork !== undefined && r.fork >= Fork.Paris);
+  const set = postMerge.length > 0 ? postMerge : reports;
+  const plural = set.length === 1 ? '' : 's';
+  const which = postMerge.length > 0 && postMerge.length < reports.length ? `post-merge block${plural}` : `block${plural}`;
+  const c = await replayCorunBound(set.map((r) => r.dir));
+  const lines = [
+    `co-run bound (${c.blocks} ${which}, replayed sequentially, ${c.rounds} rounds): alone ${c.aloneMs.toFixed(1)} ms, beside a second replay ${c.togetherMs.toFixed(1)} ms: ${c.bound.toFixed(2)}x for two threads on this machine now`,
+  ];
+  const [, twoIdeal] = scalingTotalCells(set);
+  const two = Number.parseFloat(twoIdeal);
+  let withIdeal: number | undefined;
+  if (Number.isFinite(two)) {
+    withIdeal = (two * c.bound) / 2;
+    lines.push(`with the same blocks' two-thread ideal (${twoIdeal}): ${withIdeal.toFixed(2)}x for two overhead-free threads here`);
+  }
+  const json = { blocks: c.blocks, aloneMs: round(c.aloneMs, 2), togetherMs: round(c.togetherMs, 2), bound: round(c.bound, 3), ...(withIdeal === undefined ? {} : { twoThreadBound: round(withIdeal, 3) }) };
+  return { text: lines.join('\n'), json };
 }
 
 const TTY = process.stderr.isTTY === true;
