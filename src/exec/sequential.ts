@@ -11,7 +11,7 @@
 import { MultilaneError } from '../errors.js';
 import { EMPTY_BYTES } from '../primitives/bytes.js';
 import { KECCAK_EMPTY } from '../primitives/keccak.js';
-import type { AccountChange, StateChanges, StateReader } from '../state/types.js';
+import { NO_STORAGE, type AccountChange, type StateChanges, type StateReader } from '../state/types.js';
 import { TxError } from '../tx/errors.js';
 import type { Transaction } from '../tx/types.js';
 import { applyTransaction } from './transaction.js';
@@ -145,14 +145,18 @@ export function mergeChanges(into: StateChanges, changes: StateChanges): void {
   // the usual empty map): 7-11% off a raw-transfers block.
   changes.forEach((ch, address) => {
     if (ch.deleted) {
-      into.set(address, { deleted: true, storageCleared: true, nonce: 0n, balance: 0n, storage: new Map() });
+      into.set(address, { deleted: true, storageCleared: true, nonce: 0n, balance: 0n, storage: NO_STORAGE });
       return;
     }
     const cur = into.get(address);
     if (cur === undefined) {
       // A copy: later merges update it in place, and `changes` may still be read by the caller.
-      const storage = new Map<bigint, bigint>();
-      if (ch.storage.size > 0) ch.storage.forEach((value, slot) => storage.set(slot, value));
+      let storage = NO_STORAGE;
+      if (ch.storage.size > 0) {
+        const own = new Map<bigint, bigint>();
+        ch.storage.forEach((value, slot) => own.set(slot, value));
+        storage = own;
+      }
       const copy: AccountChange = { deleted: false, storageCleared: ch.storageCleared, nonce: ch.nonce, balance: ch.balance, storage };
       if (ch.code !== undefined) {
         copy.code = ch.code;
@@ -174,9 +178,10 @@ export function mergeChanges(into: StateChanges, changes: StateChanges): void {
     }
     if (ch.storageCleared) {
       cur.storageCleared = true;
-      cur.storage.clear();
+      cur.storage = NO_STORAGE;
     }
     if (ch.storage.size > 0) {
+      if (cur.storage === NO_STORAGE) cur.storage = new Map<bigint, bigint>();
       const storage = cur.storage;
       ch.storage.forEach((value, slot) => storage.set(slot, value));
     }

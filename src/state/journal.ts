@@ -20,7 +20,7 @@
 import { EMPTY_BYTES } from '../primitives/bytes.js';
 import { KECCAK_EMPTY, keccak256 } from '../primitives/keccak.js';
 import type { Log } from '../exec/types.js';
-import type { AccountChange, StateChanges, StateReader } from './types.js';
+import { NO_STORAGE, type AccountChange, type StateChanges, type StateReader } from './types.js';
 
 export interface StorageSlot {
   /** The value at the start of the transaction (0 for accounts created in it). */
@@ -442,13 +442,16 @@ export class Journal {
     const deleted = acct.destroyed || (deleteEmptyTouched && acct.touched && acct.exists && acct.isEmpty());
     if (deleted) {
       if (!acct.existedBefore) return undefined;
-      return { deleted: true, storageCleared: true, nonce: 0n, balance: 0n, storage: new Map() };
+      return { deleted: true, storageCleared: true, nonce: 0n, balance: 0n, storage: NO_STORAGE };
     }
     if (!acct.exists) return undefined;
-    const storage = new Map<bigint, bigint>();
+    let storage = NO_STORAGE;
     if (acct.storage !== undefined) {
       for (const [key, slot] of acct.storage) {
-        if (acct.storageCleared ? slot.current !== 0n : slot.current !== slot.original) storage.set(key, slot.current);
+        if (acct.storageCleared ? slot.current !== 0n : slot.current !== slot.original) {
+          if (storage === NO_STORAGE) storage = new Map<bigint, bigint>();
+          storage.set(key, slot.current);
+        }
       }
     }
     const codeChanged = acct.codeHash !== acct.codeHashBefore;

@@ -44,3 +44,22 @@ export interface AccountChange {
 
 /** A transaction's (or a block's) writes: address -> change. */
 export type StateChanges = Map<bigint, AccountChange>;
+
+/**
+ * The `storage` of an AccountChange that wrote no slot, shared by all of
+ * them: most changes (a sender's nonce and balance, a fee, a transfer) write
+ * none, and a map each was a few percent of a plain transfer's cost. Code
+ * that adds slots to a change it did not build must give it a map of its
+ * own first (`mergeChanges` does): this one throws on any write. A plain
+ * Map with non-enumerable guards, so it still compares equal to any empty
+ * Map (assert.deepStrictEqual, the tests' comparisons of results).
+ */
+export const NO_STORAGE: Map<bigint, bigint> = new Map();
+for (const method of ['set', 'delete', 'clear']) {
+  Object.defineProperty(NO_STORAGE, method, {
+    enumerable: false,
+    value: () => {
+      throw new Error('NO_STORAGE is shared: give the change a storage map of its own');
+    },
+  });
+}
