@@ -19,7 +19,7 @@
  */
 import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { KECCAK_EMPTY } from '../../primitives/keccak.js';
-import type { AccountChange, AccountState, StateReader } from '../../state/types.js';
+import { NO_STORAGE, type AccountChange, type AccountState, type StateReader } from '../../state/types.js';
 import { CODE_EMPTY } from './mv-memory.js';
 import { accountState } from './account.js';
 
@@ -120,6 +120,6 @@ export function paidChange(state: StateReader, address: bigint, amount: bigint):
   const cur = state.getAccount(address);
   const next = payFee(cur, amount);
   if (next === cur) return undefined;
-  if (next === undefined) return { deleted: true, storageCleared: true, nonce: 0n, balance: 0n, storage: new Map() };
-  return { deleted: false, storageCleared: false, nonce: next.nonce, balance: next.balance, storage: new Map() };
+  if (next === undefined) return { deleted: true, storageCleared: true, nonce: 0n, balance: 0n, storage: NO_STORAGE };
+  return { deleted: false, storageCleared: false, nonce: next.nonce, balance: next.balance, storage: NO_STORAGE };
 }

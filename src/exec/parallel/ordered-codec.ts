@@ -23,7 +23,7 @@
  *
  * Internal module of the parallel executor.
  */
-import type { AccountChange, StateChanges } from '../../state/types.js';
+import { NO_STORAGE, type AccountChange, type StateChanges } from '../../state/types.js';
 import type { TxResult } from '../types.js';
 import type { OrderedView } from './ordered-view.js';
 import { OUTCOME_OK, readOutcome, writeOutcome, type Outcome } from './results.js';
@@ -72,6 +72,9 @@ export interface SlotLookup {
 /** No table slots (a writer without a location table). */
 export const NO_SLOTS: SlotLookup = { knownAccountSlot: () => -1, knownStorageSlot: () => -1 };
 
+/** The table slots of an account change that wrote no slot (shared; never written to). */
+const NO_SLOT_LIST: readonly number[] = Object.freeze([]) as readonly number[];
+
 /** The `changes` part of a record (layout above), with each location's table slot from `slots`. */
 export function writeChanges(w: WordWriter, changes: StateChanges, slots: SlotLookup): void {
   w.int(changes.size);
@@ -106,15 +109,17 @@ export function readChanges(r: WordReader, accountSlots?: number[], storageSlots
     const slot = r.int();
     const flags = r.int();
     const ch: AccountChange = {
-      deleted: (flags & F_DELETED) !== 0, storageCleared: (flags & F_CLEARED) !== 0, nonce: r.u256(), balance: r.u256(), storage: new Map(),
+      deleted: (flags & F_DELETED) !== 0, storageCleared: (flags & F_CLEARED) !== 0, nonce: r.u256(), balance: r.u256(), storage: NO_STORAGE,
     };
     if ((flags & F_CODE) !== 0) {
       // `bytes` copies out of the shared arena (the state keeps the code).
       ch.code = r.bytes();
       ch.codeHash = r.bytes();
     }
-    const slots: number[] = [];
-    for (let k = r.int(); k > 0; k--) {
+    const count = r.int();
+    if (count > 0) ch.storage = new Map();
+    const slots = count === 0 ? (NO_SLOT_LIST as number[]) : [];
+    for (let k = count; k > 0; k--) {
       ch.storage.set(r.u256(), r.u256());
       slots.push(r.int());
     }
