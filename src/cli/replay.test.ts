@@ -83,6 +83,24 @@ test('replay --corun: the co-run bound of the blocks, and with --profile the two
   assert.match(t.stdout, /\nco-run bound \(1 block, replayed sequentially, 6 rounds\): alone [\d.]+ ms, beside a second replay [\d.]+ ms: [\d.]+x for two threads on this machine now\n/);
 });
 
+test('replay --chart: an SVG of each block\'s speedup, with the two-thread ideal as a level', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'multilane-replay-chart-'));
+  const file = join(dir, 'replay.svg');
+  const r = await inProcess('replay', FRONTIER, CANCUN, '--runs', '1', '--threads', '2', '--profile', '--chart', file, '--no-progress');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /replay: chart written to .*replay\.svg/);
+  const svg = readFileSync(file, 'utf8');
+  assert.match(svg, /^<\?xml|^<svg/);
+  // The run has one post-merge block: it and the post-merge total are the categories.
+  assert.match(svg, />19923400</);
+  assert.match(svg, />post-merge</);
+  assert.doesNotMatch(svg, />46147</);
+  assert.match(svg, /data-series="measured, 2 threads"/);
+  assert.match(svg, /data-series="two ideal threads"/);
+  const seq = await inProcess('replay', CANCUN, '--sequential', '--chart', file);
+  assert.match(seq.stderr, /--chart draws the parallel speedups: drop --sequential/);
+});
+
 test('replay: a block that fails makes the run fail, with its reason', { skip }, async () => {
   // The Frontier block's sender, dropped from a copy of its pre-state: its transaction cannot pay.
   const dir = join(mkdtempSync(join(tmpdir(), 'replay-cli-')), '46147');

@@ -4,9 +4,11 @@
  * headers and against each other, and prints a table of timings. Thin:
  * flags in, src/replay does the work.
  */
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ParallelExecutor } from '../exec/parallel/executor.js';
+import { barChart, PALETTE } from '../analysis/svg-chart.js';
 import { Fork } from '../primitives/fork.js';
 import { findBlockDirs, ReplayInputError } from '../replay/fixture.js';
 import { replayCorunBound } from '../replay/corun.js';
@@ -40,6 +42,10 @@ options:
                      alone and beside a second replay of them; 2 x alone / beside
                      is what two threads can reach on this machine now (with
                      --profile, also times the blocks' two-thread ideal)
+  --chart FILE       write an SVG bar chart of each block's speedup (the post-merge
+                     blocks and their total when the run has both kinds), with the
+                     two-thread ideal (--profile) and that ideal on this machine
+                     (--profile --corun) as levels
   --json             print one JSON object on stdout:
                      {blocks: [{number, fork, txs, ok, gasUsed, seqMs, parMs, speedup, mismatch?}], ok}
   --no-progress      no progress line on stderr
@@ -56,6 +62,7 @@ interface Flags {
   runs: number;
   profile: boolean;
   corun: boolean;
+  chart?: string;
   json: boolean;
   progress: boolean;
 }
@@ -72,6 +79,7 @@ function parseFlags(argv: string[]): Flags | undefined {
       runs: { type: 'string' },
       profile: { type: 'boolean' },
       corun: { type: 'boolean' },
+      chart: { type: 'string' },
       json: { type: 'boolean' },
       'no-progress': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -85,6 +93,10 @@ function parseFlags(argv: string[]): Flags | undefined {
   if (values.sequential && values.profile) {
     throw new UsageError('--profile profiles a parallel run: drop --sequential');
   }
+  if (values.sequential && values.chart !== undefined) {
+    throw new UsageError('--chart draws the parallel speedups: drop --sequential');
+  }
+  if (values.chart === '') throw new UsageError('--chart needs a file name');
   return {
     paths: positionals,
     threads: values.sequential ? undefined : (intFlag('--threads', values.threads, 1) ?? availableParallelism()),
@@ -92,6 +104,7 @@ function parseFlags(argv: string[]): Flags | undefined {
     runs: intFlag('--runs', values.runs, 1) ?? 3,
     profile: values.profile ?? false,
     corun: values.corun ?? false,
+    chart: values.chart,
     json: values.json ?? false,
     progress: !values['no-progress'],
   };
@@ -124,13 +137,17 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   const ok = reports.every((r) => r.ok);
   const corun = flags.corun && ok ? await corunOf(reports) : undefined;
+  if (flags.chart !== undefined) {
+    writeFileSync(flags.chart, speedupChart(reports, flags, corun?.bound));
+    if (!flags.json) io.err(`replay: chart written to ${flags.chart}\n`);
+  }
   if (flags.json) io.out(`${JSON.stringify({ blocks: reports.map(blockJson), ok, ...(corun === undefined ? {} : { corun: corun.json }) })}\n`);
   else io.out(`${table(reports, flags)}\n${corun === undefined ? '' : `${corun.text}\n`}${footer(reports, (performance.now() - started) / 1000)}\n`);
   return ok ? EXIT_OK : EXIT_FAILED;
 }
 
 /** The co-run bound of the post-merge blocks (all blocks if none is), as text and JSON. */
-async function corunOf(reports: readonly BlockReport[]): Promise<{ text: string; json: object }> {
+async function corunOf(reports: readonly BlockReport[]): Promise<{ text: string; json: object; bound: number }> {
   const postMerge = reports.filter((r) => r.fork !== undefined && r.fork >= Fork.Paris);
   const set = postMerge.length > 0 ? postMerge : reports;
   const plural = set.length === 1 ? '' : 's';
@@ -147,7 +164,48 @@ async function corunOf(reports: readonly BlockReport[]): Promise<{ text: string;
     lines.push(`with the same blocks' two-thread ideal (${twoIdeal}): ${withIdeal.toFixed(2)}x for two overhead-free threads here`);
   }
   const json = { blocks: c.blocks, aloneMs: round(c.aloneMs, 2), togetherMs: round(c.togetherMs, 2), bound: round(c.bound, 3), ...(withIdeal === undefined ? {} : { twoThreadBound: round(withIdeal, 3) }) };
-  return { text: lines.join('\n'), json };
+  return { text: lines.join('\n'), json, bound: c.bound };
+}
+
+/**
+ * The chart: each block's measured speedup (the post-merge blocks and their
+ * total when the run has both kinds, else every block and the total), the
+ * two-thread ideal of --profile and, with --corun, that ideal times the
+ * co-run bound over 2 (two overhead-free threads on this machine).
+ */
+function speedupChart(reports: readonly BlockReport[], flags: Flags, corunBound: number | undefined): string {
+  const postMerge = reports.filter((r) => r.fork !== undefined && r.fork >= Fork.Paris);
+  const mixed = postMerge.length > 0 && postMerge.length < reports.length;
+  // A block without transactions has no speedup to speak of (0.0 ms either way).
+  const set = (mixed ? postMerge : reports).filter((r) => r.ok && r.txs > 0);
+  const totals = replayTotals(set);
+  const [, twoIdeal] = scalingTotalCells(set);
+  const twoTotal = Number.parseFloat(twoIdeal);
+  const categories = [...set.map((r) => String(r.number)), mixed ? 'post-merge' : 'total'];
+  const speedups = [...set.map((r) => r.speedup), totals.speedup];
+  const ideal = [...set.map((r) => r.scaling?.twoThreads), Number.isFinite(twoTotal) ? twoTotal : undefined];
+  const levels: { name: string; values: (number | undefined)[]; color: string }[] = [];
+  if (ideal.some((v) => v !== undefined)) {
+    levels.push({ name: 'two ideal threads', values: ideal, color: PALETTE[7] });
+    if (corunBound !== undefined) {
+      levels.push({ name: 'two ideal threads, this machine (co-run)', values: ideal.map((v) => (v === undefined ? undefined : (v * corunBound) / 2)), color: PALETTE[5] });
+    }
+  }
+  // The axis spans the levels too (their tops would otherwise be cut to arrows).
+  let top = 1;
+  for (const v of [...speedups, ...levels.flatMap((l) => l.values)]) if (v !== undefined && Number.isFinite(v) && v > top) top = v;
+  const threads = flags.threads ?? 1;
+  return barChart({
+    title: `Mainnet blocks: speedup on ${threads} thread${threads === 1 ? '' : 's'} over the sequential executor`,
+    subtitle: `median of ${flags.runs} run${flags.runs === 1 ? '' : 's'} per mode${flags.forceParallel ? ', every block in parallel' : ''}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    categories,
+    series: [{ name: `measured, ${threads} thread${threads === 1 ? '' : 's'}`, values: speedups }],
+    levels,
+    y: { label: 'speedup over sequential', min: 0, max: Math.ceil(top * 4) / 4 },
+    hlines: [{ y: 1, label: 'sequential (1x)' }],
+    // Room for an eight-digit block number under each group.
+    width: Math.max(720, 280 + 72 * categories.length),
+  });
 }
 
 const TTY = process.stderr.isTTY === true;
