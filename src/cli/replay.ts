@@ -148,20 +148,17 @@ async function run(argv: string[], io: Io): Promise<number> {
 
 /** The co-run bound of the post-merge blocks (all blocks if none is), as text and JSON. */
 async function corunOf(reports: readonly BlockReport[]): Promise<{ text: string; json: object; bound: number }> {
-  const postMerge = reports.filter((r) => r.fork !== undefined && r.fork >= Fork.Paris);
-  const set = postMerge.length > 0 ? postMerge : reports;
-  const plural = set.length === 1 ? '' : 's';
-  const which = postMerge.length > 0 && postMerge.length < reports.length ? `post-merge block${plural}` : `block${plural}`;
+  const { set, postMergeOnly } = focusBlocks(reports);
+  const which = `${postMergeOnly ? 'post-merge ' : ''}block${set.length === 1 ? '' : 's'}`;
   const c = await replayCorunBound(set.map((r) => r.dir));
   const lines = [
     `co-run bound (${c.blocks} ${which}, replayed sequentially, ${c.rounds} rounds): alone ${c.aloneMs.toFixed(1)} ms, beside a second replay ${c.togetherMs.toFixed(1)} ms: ${c.bound.toFixed(2)}x for two threads on this machine now`,
   ];
-  const [, twoIdeal] = scalingTotalCells(set);
-  const two = Number.parseFloat(twoIdeal);
+  const two = scalingTotals(set)?.twoThreads;
   let withIdeal: number | undefined;
-  if (Number.isFinite(two)) {
+  if (two !== undefined) {
     withIdeal = (two * c.bound) / 2;
-    lines.push(`with the same blocks' two-thread ideal (${twoIdeal}): ${withIdeal.toFixed(2)}x for two overhead-free threads here`);
+    lines.push(`with the same blocks' two-thread ideal (${two.toFixed(2)}x): ${withIdeal.toFixed(2)}x for two overhead-free threads here`);
   }
   const json = { blocks: c.blocks, aloneMs: round(c.aloneMs, 2), togetherMs: round(c.togetherMs, 2), bound: round(c.bound, 3), ...(withIdeal === undefined ? {} : { twoThreadBound: round(withIdeal, 3) }) };
   return { text: lines.join('\n'), json, bound: c.bound };
@@ -174,16 +171,12 @@ async function corunOf(reports: readonly BlockReport[]): Promise<{ text: string;
  * co-run bound over 2 (two overhead-free threads on this machine).
  */
 function speedupChart(reports: readonly BlockReport[], flags: Flags, corunBound: number | undefined): string {
-  const postMerge = reports.filter((r) => r.fork !== undefined && r.fork >= Fork.Paris);
-  const mixed = postMerge.length > 0 && postMerge.length < reports.length;
+  const focus = focusBlocks(reports);
   // A block without transactions has no speedup to speak of (0.0 ms either way).
-  const set = (mixed ? postMerge : reports).filter((r) => r.ok && r.txs > 0);
-  const totals = replayTotals(set);
-  const [, twoIdeal] = scalingTotalCells(set);
-  const twoTotal = Number.parseFloat(twoIdeal);
-  const categories = [...set.map((r) => String(r.number)), mixed ? 'post-merge' : 'total'];
-  const speedups = [...set.map((r) => r.speedup), totals.speedup];
-  const ideal = [...set.map((r) => r.scaling?.twoThreads), Number.isFinite(twoTotal) ? twoTotal : undefined];
+  const set = focus.set.filter((r) => r.ok && r.txs > 0);
+  const categories = [...set.map((r) => String(r.number)), focus.postMergeOnly ? 'post-merge' : 'total'];
+  const speedups = [...set.map((r) => r.speedup), replayTotals(set).speedup];
+  const ideal = [...set.map((r) => r.scaling?.twoThreads), scalingTotals(set)?.twoThreads];
   const levels: { name: string; values: (number | undefined)[]; color: string }[] = [];
   if (ideal.some((v) => v !== undefined)) {
     levels.push({ name: 'two ideal threads', values: ideal, color: PALETTE[7] });
@@ -295,6 +288,12 @@ function scalingCells(r: BlockReport): string[] {
 
 /** The same over several blocks: summed work over summed critical paths (and two-thread makespans). */
 function scalingTotalCells(reports: readonly BlockReport[]): string[] {
+  const s = scalingTotals(reports);
+  return s === undefined ? ['-', '-', ''] : [`${s.ideal.toFixed(2)}x`, `${s.twoThreads.toFixed(2)}x`, ''];
+}
+
+/** Over the profiled blocks that passed: summed work over summed critical paths, and over summed two-thread makespans. */
+function scalingTotals(reports: readonly BlockReport[]): { ideal: number; twoThreads: number } | undefined {
   let work = 0;
   let cp = 0;
   let two = 0;
@@ -304,7 +303,17 @@ function scalingTotalCells(reports: readonly BlockReport[]): string[] {
     cp += r.scaling.criticalPathMs;
     two += r.scaling.twoThreadsMs;
   }
-  return cp > 0 ? [`${(work / cp).toFixed(2)}x`, `${(work / two).toFixed(2)}x`, ''] : ['-', '-', ''];
+  return cp > 0 ? { ideal: work / cp, twoThreads: work / two } : undefined;
+}
+
+/**
+ * The blocks --corun and --chart look at: the post-merge ones when the run
+ * has both kinds (`postMergeOnly`), else all of them.
+ */
+function focusBlocks(reports: readonly BlockReport[]): { set: readonly BlockReport[]; postMergeOnly: boolean } {
+  const postMerge = reports.filter((r) => r.fork !== undefined && r.fork >= Fork.Paris);
+  const postMergeOnly = postMerge.length > 0 && postMerge.length < reports.length;
+  return { set: postMergeOnly ? postMerge : reports, postMergeOnly };
 }
 
 /** The per-block table with a total row, and one over the post-merge blocks when there are some. */

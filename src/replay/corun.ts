@@ -13,6 +13,7 @@
  * order for as long as the calling thread measures "together".
  */
 import { Worker } from 'node:worker_threads';
+import { median } from '../analysis/median.js';
 import { collectGarbage } from '../gc.js';
 import { loadReplayBlock, type ReplayBlock } from './fixture.js';
 import { prepareBlock, runSequential } from './run.js';
@@ -44,11 +45,6 @@ async function replayAll(blocks: readonly ReplayBlock[]): Promise<number> {
     ms += runSequential(rb, state, env).ms;
   }
   return ms;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -17,6 +17,7 @@
  */
 import { basename } from 'node:path';
 import type { BlockProfile, ParallelExecutor } from '../exec/parallel/executor.js';
+import { median } from '../analysis/median.js';
 import { criticalPath, simulate } from '../exec/parallel/model.js';
 import { collectGarbage } from '../gc.js';
 import { Fork, forkName } from '../primitives/fork.js';
@@ -87,11 +88,6 @@ export interface BlockReport {
   scaling?: BlockScaling;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** A block number from a directory named by one (for blocks that do not load); -1n otherwise. */
 function numberFromDir(dir: string): bigint {

@@ -90,8 +90,6 @@ export class ParallelExecutor {
   private version = 0;
   private seq = 0;
   private readonly encoder = new BlockEncoder();
-  /** Gas limits of the transactions encoded so far (GAS_UNITs), for the ordered mode's estimates. */
-  private gasBefore = 0;
   private readonly policy = new ModePolicy();
   /** Changes of blocks run sequentially since the table was last in step with the state. */
   private readonly pending: StateChanges[] = [];
@@ -318,14 +316,9 @@ export class ParallelExecutor {
   private feed(count: number, senders: readonly bigint[] | undefined): void {
     const from = this.encoder.encoded;
     const to = this.encoder.encode(count - from);
-    // The ordered mode's cost estimates: each transaction's gas limit, and the sum before it.
+    // The ordered mode's cost estimates (ordered-lane.ts, worthClaiming): each transaction's gas limit.
     const txs = this.encoder.transactions;
-    if (from === 0) this.gasBefore = 0;
-    for (let i = from; i < to; i++) {
-      const own = Math.max(1, Math.ceil(Number(txs[i].gasLimit) / GAS_UNIT));
-      this.sched.setGas(i, this.gasBefore, own);
-      this.gasBefore = Math.min(this.gasBefore + own, 0x7fffffff);
-    }
+    for (let i = from; i < to; i++) this.sched.setGas(i, Math.max(1, Math.ceil(Number(txs[i].gasLimit) / GAS_UNIT)));
     if (senders !== undefined) {
       const w = new BigUint64Array(this.buffers.senders);
       for (let i = from; i < to; i++) {

@@ -57,6 +57,11 @@ const TAKEOVER_MS = 0.1;
 const TAKEOVER_MS_PER_UNIT = GAS_UNIT * 1e-6;
 const TAKEOVER_MAX_MS = 50;
 
+/** The wait before taking over a transaction whose gas limit is `units` GAS_UNITs (above). */
+function takeoverMs(units: number): number {
+  return Math.min(TAKEOVER_MAX_MS, Math.max(TAKEOVER_MS, units * TAKEOVER_MS_PER_UNIT));
+}
+
 export class OrderedCommitter {
   private readonly reader: SpeculativeReader;
   private readonly index: Int32Array;
@@ -105,7 +110,7 @@ export class OrderedCommitter {
         checkGasAllowance(txs[i], env, fold.gasUsed, i);
         const at = this.sched.statusIndex(i);
         let word = Atomics.load(a, at);
-        if (word === LANE_RUNNING) word = this.await(at, idle, Math.min(TAKEOVER_MAX_MS, Math.max(TAKEOVER_MS, this.sched.gasOwn(i) * TAKEOVER_MS_PER_UNIT)));
+        if (word === LANE_RUNNING) word = this.await(at, idle, takeoverMs(this.sched.gasOwn(i)));
         if (word === LANE_FREE && Atomics.compareExchange(a, at, LANE_FREE, LANE_MAIN) !== LANE_FREE) word = Atomics.load(a, at);
         if (word === LANE_DONE && !this.degraded && Atomics.load(a, ABORT) === 0 && this.reader.validReads(this.index[16 * i], this.table.vers, accepted, codeless)) {
           const spec = this.reader.decode();

@@ -7,12 +7,7 @@ import { GAS_UNIT, Scheduler, schedulerWords } from './scheduler.js';
 function withGas(limits: number[]): Scheduler {
   const s = new Scheduler(new SharedArrayBuffer(4 * schedulerWords(limits.length)), limits.length);
   s.reset(limits.length);
-  let before = 0;
-  limits.forEach((gas, i) => {
-    const own = Math.ceil(gas / GAS_UNIT);
-    s.setGas(i, before, own);
-    before += own;
-  });
+  limits.forEach((gas, i) => s.setGas(i, Math.ceil(gas / GAS_UNIT)));
   return s;
 }
 

@@ -104,8 +104,8 @@ const HEADER = ACTIVE + 16 * MAX_WORKERS;
  * Per transaction, one 64-byte line (16 words): neighbours are usually run by
  * different threads. Word 0 status, 1 lock of its dependency list, 2 head of
  * the list, 3 next in the list it waits in, 4 previous transaction of the
- * same sender, 5 the gas limits of the transactions before it and 6 its own
- * (both in units of GAS_UNIT: the ordered mode's cost estimates).
+ * same sender, 5 its gas limit (in units of GAS_UNIT: the ordered mode's
+ * cost estimates).
  */
 const TX_WORDS = 16;
 const STATUS = 0;
@@ -113,9 +113,8 @@ const DEP_LOCK = 1;
 const DEP_HEAD = 2;
 const DEP_NEXT = 3;
 const PREV_SAME_SENDER = 4;
-const GAS_BEFORE = 5;
-const GAS_OWN = 6;
-/** Gas per unit of the per-transaction gas words (a block's sum of gas limits fits an Int32 many times over). */
+const GAS_OWN = 5;
+/** Gas per unit of the per-transaction gas word (sums of a block's gas limits fit an Int32 many times over). */
 export const GAS_UNIT = 1024;
 
 /** Int32 words a scheduler for `capacity` transactions needs. */
@@ -499,16 +498,9 @@ export class Scheduler {
     this.a[HEADER + tx * TX_WORDS + PREV_SAME_SENDER] = prev;
   }
 
-  /** Main thread, as it encodes: the gas limits (in GAS_UNITs) of the transactions before `tx`, and of `tx`. */
-  setGas(tx: TxIdx, before: number, own: number): void {
-    const at = HEADER + tx * TX_WORDS;
-    this.a[at + GAS_BEFORE] = before;
-    this.a[at + GAS_OWN] = own;
-  }
-
-  /** The gas limits (GAS_UNITs) of the transactions before `tx`. */
-  gasBefore(tx: TxIdx): number {
-    return this.a[HEADER + tx * TX_WORDS + GAS_BEFORE];
+  /** Main thread, as it encodes: `tx`'s gas limit, in GAS_UNITs. */
+  setGas(tx: TxIdx, own: number): void {
+    this.a[HEADER + tx * TX_WORDS + GAS_OWN] = own;
   }
 
   /** `tx`'s own gas limit (GAS_UNITs, at least 1). */

@@ -297,17 +297,17 @@ export class BlockEncoder {
   private lastEnv: BlockEnv | undefined;
   private lastEnvWords: BigUint64Array | undefined;
 
+  /** The block's transactions (as given to `start`). */
+  get transactions(): readonly Transaction[] {
+    return this.txs;
+  }
+
   /**
    * Sizes the buffer, writes the header and the environment; returns the
    * buffer (stable until the next block). Without `signatures` the
    * transactions' v, r, s are left out (the senders are known); without
    * `write`, the transactions are not written at all (no thread decodes them).
    */
-  /** The block's transactions (as given to `start`). */
-  get transactions(): readonly Transaction[] {
-    return this.txs;
-  }
-
   start(txs: readonly Transaction[], env: BlockEnv, signatures = true, write = true): SharedArrayBuffer {
     const n = txs.length;
     this.signatures = signatures;
