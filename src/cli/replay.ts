@@ -35,7 +35,8 @@ options:
   --runs N           timed runs per mode; the median is reported (default 3)
   --profile          one more parallel run per block, profiled: adds what bounds
                      its speedup (ideal: work / critical path; 2 ideal: two
-                     overhead-free threads taking transactions in order; top
+                     overhead-free threads, each starting the lowest transaction
+                     whose dependencies are done; top
                      tx: the longest transaction's share of the work)
   --corun            after the table, measure the co-run bound: the post-merge
                      blocks (all, if none is) replayed sequentially on one thread
@@ -335,7 +336,7 @@ function table(reports: readonly BlockReport[], flags: Flags): string {
   const rule = width.map((w) => '-'.repeat(w)).join('  ');
   const mode = flags.threads === undefined ? 'sequential only' : `parallel on ${flags.threads} thread${flags.threads === 1 ? '' : 's'}${flags.forceParallel ? ', forced' : ''}`;
   const lines = [`replay: median of ${flags.runs} run${flags.runs === 1 ? '' : 's'}, execution only; ${mode}`, line(columns), rule, ...rows.map(line), rule, ...totals.map(line)];
-  if (extra) lines.push('ideal: work / critical path of the profiled run; 2 ideal: two overhead-free threads taking transactions in order; top tx: the longest one (index: share of work)');
+  if (extra) lines.push('ideal: work / critical path of the profiled run; 2 ideal: two overhead-free threads, each starting the lowest transaction whose dependencies are done; top tx: the longest one (index: share of work)');
   return lines.join('\n');
 }
 

@@ -50,7 +50,7 @@ export interface BlockScaling {
   criticalPathMs: number;
   /** workMs / criticalPathMs. */
   ideal: number;
-  /** Two ideal threads taking transactions in order (no overhead): makespan, ms, and speedup. */
+  /** Two ideal threads, each starting the lowest transaction whose dependencies are done (no overhead): makespan, ms, and speedup. */
   twoThreadsMs: number;
   twoThreads: number;
   /** The longest transaction's index and its share of workMs. */

@@ -8,7 +8,8 @@
  * - `simulate`: a replay with `threads` virtual threads that, like Block-STM
  *   with perfect dependency knowledge, always start the lowest-numbered
  *   transaction whose dependencies are done (no re-executions, no overhead):
- *   the speedup an ideal scheduler reaches with that many threads.
+ *   the speedup an ideal scheduler reaches with that many threads. It can
+ *   be no more than min(threads, work / critical path).
  */
 import type { BlockProfile } from './executor.js';
 
@@ -35,23 +36,53 @@ export function criticalPath(p: BlockProfile): number {
   return longest;
 }
 
-/** Makespan (ms) of the block on `threads` ideal threads. */
+/**
+ * Makespan (ms) of the block on `threads` ideal threads: list scheduling in
+ * virtual time. Whenever a thread is free it starts the lowest-numbered
+ * transaction not yet started whose dependencies have all finished; when
+ * none is ready it idles until the first one is. (An earlier version gave
+ * each transaction in index order to the thread free first and let that
+ * thread wait for the transaction's dependencies even while later ones
+ * were ready: a thread blocked behind a dependency, which no Block-STM
+ * thread does. On the post-merge mainnet blocks it reported 1.47x for two
+ * threads where this schedule reaches ~1.9x.)
+ */
 export function simulate(p: BlockProfile, threads: number): number {
   const n = p.execMs.length;
-  const finish = new Array<number>(n).fill(Infinity);
-  const free = new Array<number>(threads).fill(0);
-  // Transactions start in index order (the preset order), each as soon as a
-  // thread is free and its dependencies have finished.
-  for (let j = 0; j < n; j++) {
-    let ready = 0;
-    for (const d of p.deps[j]) if (finish[d] > ready) ready = finish[d];
-    let best = 0;
-    for (let t = 1; t < threads; t++) if (free[t] < free[best]) best = t;
-    const start = Math.max(ready, free[best]);
-    finish[j] = start + p.execMs[j];
-    free[best] = finish[j];
+  // Infinity until the transaction has started (a dependency not started is not ready).
+  const finish = new Float64Array(n).fill(Infinity);
+  const free = new Float64Array(Math.max(1, threads));
+  let first = 0;
+  let makespan = 0;
+  for (let started = 0; started < n; ) {
+    let t = 0;
+    for (let k = 1; k < free.length; k++) if (free[k] < free[t]) t = k;
+    const now = free[t];
+    let pick = -1;
+    let nextReady = Infinity;
+    for (let j = first; j < n; j++) {
+      if (finish[j] !== Infinity) continue;
+      let ready = 0;
+      for (const d of p.deps[j]) if (finish[d] > ready) ready = finish[d];
+      if (ready <= now) {
+        pick = j;
+        break;
+      }
+      if (ready < nextReady) nextReady = ready;
+    }
+    // Nothing ready: this thread idles until something is (the lowest transaction not started
+    // has only started dependencies, so some ready time is finite).
+    if (pick < 0) {
+      free[t] = nextReady;
+      continue;
+    }
+    finish[pick] = now + p.execMs[pick];
+    free[t] = finish[pick];
+    if (finish[pick] > makespan) makespan = finish[pick];
+    started++;
+    while (first < n && finish[first] !== Infinity) first++;
   }
-  return Math.max(0, ...free);
+  return makespan;
 }
 
 /**

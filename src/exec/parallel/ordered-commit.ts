@@ -35,6 +35,8 @@ export interface OrderedStats {
   rejected: number;
   /** The table could not take a publication (full, or its code arena): rebuild it. */
   tableStale: boolean;
+  /** ms the main thread spent waiting for a worker's transaction (after any idle work). */
+  waitMs: number;
 }
 
 /**
@@ -110,7 +112,7 @@ export class OrderedCommitter {
         checkGasAllowance(txs[i], env, fold.gasUsed, i);
         const at = this.sched.statusIndex(i);
         let word = Atomics.load(a, at);
-        if (word === LANE_RUNNING) word = this.await(at, idle, takeoverMs(this.sched.gasOwn(i)));
+        if (word === LANE_RUNNING) word = this.await(at, idle, takeoverMs(this.sched.gasOwn(i)), stats);
         if (word === LANE_FREE && Atomics.compareExchange(a, at, LANE_FREE, LANE_MAIN) !== LANE_FREE) word = Atomics.load(a, at);
         if (word === LANE_DONE && !this.degraded && Atomics.load(a, ABORT) === 0 && this.reader.validReads(this.index[16 * i], this.table.vers, accepted, codeless)) {
           const spec = this.reader.decode();
@@ -145,7 +147,7 @@ export class OrderedCommitter {
   }
 
   /** Waits for the worker holding the transaction at `at` (doing `idle` work first), up to `limitMs`; then takes it. Returns its status word. */
-  private await(at: number, idle: () => boolean, limitMs: number): number {
+  private await(at: number, idle: () => boolean, limitMs: number, stats: OrderedStats): number {
     const a = this.sched.a;
     let word = Atomics.load(a, at);
     // Useful work first (it also gives the worker time to finish).
@@ -155,10 +157,12 @@ export class OrderedCommitter {
       if ((k & 63) === 63 && performance.now() - t0 > limitMs) {
         // Taken over, unless the worker finished meanwhile.
         word = Atomics.compareExchange(a, at, LANE_RUNNING, LANE_MAIN);
-        return word === LANE_RUNNING ? LANE_MAIN : word;
+        if (word === LANE_RUNNING) word = LANE_MAIN;
+        break;
       }
       word = Atomics.load(a, at);
     }
+    stats.waitMs += performance.now() - t0;
     return word;
   }
 

@@ -18,6 +18,8 @@ export interface ParallelRunStats {
   accepted?: number;
   /** Ordered mode: of the accepted records, those that read a slot an earlier record of their worker wrote (forwarded). */
   forwarded?: number;
+  /** Ordered mode: ms the calling thread waited for a worker's transaction. */
+  mainWaitMs?: number;
   /** Why the block ran sequentially. */
   reason?: string;
   threads: number;
@@ -81,7 +83,7 @@ export function sumStats(ws: WorkerStats[], n: number, threads: number): Paralle
 /** An ordered-mode block's counters: the workers' runs, and what the calling thread did with their records. */
 export function orderedRunStats(
   ws: WorkerStats[],
-  o: { direct: number; accepted: number; forwarded: number; rejected: number },
+  o: { direct: number; accepted: number; forwarded: number; rejected: number; waitMs: number },
   n: number,
   threads: number,
   failure: string | undefined,
@@ -91,6 +93,7 @@ export function orderedRunStats(
   stats.direct = o.direct + o.rejected;
   stats.accepted = o.accepted;
   stats.forwarded = o.forwarded;
+  stats.mainWaitMs = o.waitMs;
   stats.executions += o.direct + o.rejected;
   stats.reexecutions = stats.executions - n;
   stats.validations = o.accepted + o.rejected;
