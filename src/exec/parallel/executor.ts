@@ -34,6 +34,7 @@ import { readAddress, writeAddress } from './words.js';
 
 import { defaultStrategy, type ExecuteOptions, type ParallelBlockResult, type ParallelExecutorOptions, type ParallelStrategy } from './options.js';
 import { OrderedCommitter, type OrderedStats } from './ordered-commit.js';
+import { ContentionMemory } from './contention.js';
 import { describe, firstRecoveryError, recoverAll, runWith } from './fallback.js';
 
 export { defaultStrategy, type ExecuteOptions, type ParallelBlockResult, type ParallelExecutorOptions, type ParallelStrategy } from './options.js';
@@ -85,6 +86,10 @@ export class ParallelExecutor {
   private sched!: Scheduler;
   private mv!: MVMemory;
   private table!: LocationTable;
+  /** The ordered mode: per transaction target, how often workers' records of calls to it went stale (across blocks). */
+  private readonly targets = new ContentionMemory();
+  /** The ordered block's ids of contended targets: each transaction's affinity word (Block-STM does not read it). */
+  private affinityIds = new Map<bigint, number>();
   /** The state `table` mirrors; another state (or a failed block) forces a rebuild. */
   private tableState: ExecState | undefined;
   private version = 0;
@@ -319,6 +324,9 @@ export class ParallelExecutor {
     // The ordered mode's cost estimates (ordered-lane.ts, worthClaiming): each transaction's gas limit.
     const txs = this.encoder.transactions;
     for (let i = from; i < to; i++) this.sched.setGas(i, Math.max(1, Math.ceil(Number(txs[i].gasLimit) / GAS_UNIT)));
+    // And its contended target's id (ordered-lane.ts, "Affinity").
+    const ids = this.affinityIds;
+    for (let i = from; i < to; i++) this.sched.setAffinity(i, ids.size === 0 ? 0 : (ids.get(txs[i].to as bigint) ?? 0));
     if (senders !== undefined) {
       const w = new BigUint64Array(this.buffers.senders);
       for (let i = from; i < to; i++) {
@@ -439,6 +447,7 @@ export class ParallelExecutor {
     const workers = this.pool.threads;
     const recover = opts.senders === undefined;
     const block = this.encoder.start(txs, env, recover, workers > 0);
+    this.affinityIds = this.targets.contendedIds();
     this.feed(ENCODE_FIRST, opts.senders);
     const timeout = this.options.blockTimeoutMs ?? 120_000;
     const main = this.engine();
@@ -480,7 +489,7 @@ export class ParallelExecutor {
       senderAt = (i) => senders[i];
     }
     const os: OrderedStats = { direct: 0, accepted: 0, forwarded: 0, rejected: 0, tableStale: false, waitMs: 0 };
-    const committer = new OrderedCommitter(this.table, this.sched, b.results, b.resultIndex);
+    const committer = new OrderedCommitter(this.table, this.sched, b.results, b.resultIndex, this.targets);
     // One more chunk for the workers (false: all encoded); ahead of each commit, and while waiting.
     const encodeMore = () => {
       if (this.encoder.done) return false;

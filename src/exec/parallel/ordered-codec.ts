@@ -146,6 +146,8 @@ export class SpeculativeReader {
   readonly r: WordReader;
   /** Reads of the record `validReads` just accepted that were forwarded from an earlier record. */
   forwardedReads = 0;
+  /** The last record `validReads` looked at read the coinbase (rejected whatever else it read). */
+  readCoinbase = false;
   /** Where the record's outcome starts (set by `validReads`). */
   private body = 0;
 
@@ -164,7 +166,8 @@ export class SpeculativeReader {
    */
   validReads(pos: number, vers: Int32Array, accepted: Uint8Array, codeless: (slot: number) => boolean): boolean {
     const i32 = this.r.i32;
-    if (i32[2 * pos] !== 0) return false;
+    this.readCoinbase = i32[2 * pos] !== 0;
+    if (this.readCoinbase) return false;
     let n = i32[2 * (pos + 1)];
     let at = 2 * (pos + 2);
     for (let k = 0; k < n; k += 2) if (Atomics.load(vers, i32[at + k]) !== i32[at + k + 1]) return false;

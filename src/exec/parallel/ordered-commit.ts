@@ -18,6 +18,7 @@ import type { BlockEnv } from '../types.js';
 import { paidChange } from './coinbase.js';
 import { LANE_DONE, LANE_FREE, LANE_MAIN, LANE_RUNNING } from './ordered-lane.js';
 import { SpeculativeReader, type Speculative } from './ordered-codec.js';
+import type { ContentionMemory } from './contention.js';
 import { OUTCOME_OK, type TxSummary } from './results.js';
 import { ABORT, GAS_UNIT, ORDERED_COMMIT, ORDERED_CURSOR, ORDERED_END, ORDERED_OFF, type Scheduler } from './scheduler.js';
 import type { LocationTable } from './table.js';
@@ -75,6 +76,8 @@ export class OrderedCommitter {
     private readonly sched: Scheduler,
     results: SharedArrayBuffer,
     resultIndex: SharedArrayBuffer,
+    /** Learns, per transaction target, how often workers' records of calls to it go stale. */
+    private readonly contention: ContentionMemory,
   ) {
     this.reader = new SpeculativeReader(results);
     this.index = new Int32Array(resultIndex);
@@ -114,16 +117,18 @@ export class OrderedCommitter {
         let word = Atomics.load(a, at);
         if (word === LANE_RUNNING) word = this.await(at, idle, takeoverMs(this.sched.gasOwn(i)), stats);
         if (word === LANE_FREE && Atomics.compareExchange(a, at, LANE_FREE, LANE_MAIN) !== LANE_FREE) word = Atomics.load(a, at);
-        if (word === LANE_DONE && !this.degraded && Atomics.load(a, ABORT) === 0 && this.reader.validReads(this.index[16 * i], this.table.vers, accepted, codeless)) {
+        const checked = word === LANE_DONE && !this.degraded && Atomics.load(a, ABORT) === 0;
+        if (checked && this.reader.validReads(this.index[16 * i], this.table.vers, accepted, codeless)) {
           const spec = this.reader.decode();
           if (spec.outcome.kind === OUTCOME_OK) {
             this.accept(state, fold, spec, spec.outcome.result, coinbase);
             accepted[i] = 1;
             stats.accepted++;
             if (this.reader.forwardedReads > 0) stats.forwarded++;
+            this.contention.accepted(txs[i].to);
             continue;
           }
-        }
+        } else if (checked && !this.reader.readCoinbase) this.contention.rejected(txs[i].to);
         if (word === LANE_DONE) {
           stats.rejected++;
           // Mostly stale records (a dependency chain): the workers only slow this thread down.

@@ -37,6 +37,17 @@
  * Waiting fell to 0.02-0.2 ms per erc20 block and under 1 ms per amm or
  * mixed block (docs/parallel.md has the figures).
  *
+ * Affinity. Calls to one busy contract close together (a mint, a pool)
+ * read what the one before wrote; split between the threads, the worker's
+ * records of them are thrown away (15537394: 23 of 45 per run, all slots
+ * of one contract called by 34 of its 80 transactions). The calling thread
+ * learns which targets' records go stale (contention.ts); a transaction to
+ * such a target carries the target's id, and a worker passes it over while
+ * the nearest earlier call to the same target is the calling thread's
+ * (mainHoldsEarlier), coming back to it once that one is committed. The
+ * calls then run in runs on one thread or the other, and a worker's run
+ * of them holds through forwarding.
+ *
  * Each transaction's state is the scheduler's status word, reused (LANE_*).
  *
  * Internal module of the parallel executor.
@@ -74,8 +85,16 @@ const WORKER_SLOWDOWN = 2;
 /** Transactions past the commit point looked at to estimate the main thread's work ahead of a claim. */
 const CLAIM_SCAN = 256;
 
+/** Transactions past the cursor one claim looks at, at most (a chain of one sender or target is passed over whole). */
+const CLAIM_WINDOW = 256;
+/** Transactions passed over for affinity a worker keeps to look at again, at most. */
+const PASSED_MAX = 64;
+
 /** Loads of the commit point a worker spins through when it finds nothing to claim. */
 const IDLE_SPINS = 4096;
+/** Claims in a row that found nothing before a worker sleeps between looks, and for how long (ms). */
+const MISSES_BEFORE_SLEEP = 16;
+const IDLE_SLEEP_MS = 0.2;
 
 /** What a lane needs from its thread's engine. */
 export interface LaneHost {
@@ -122,7 +141,9 @@ export class OrderedLane {
     const a = sched.a;
     const view = this.view;
     view.beginBlock(env.coinbase, { words: a, at: ORDERED_COMMIT });
+    this.passed.length = 0;
     const options = defer ? (lazy ? this.deferAll : this.deferFees) : undefined;
+    let misses = 0;
     for (;;) {
       const reason = Atomics.load(a, ABORT);
       if (reason !== 0) throw new BlockAborted(reason);
@@ -143,14 +164,21 @@ export class OrderedLane {
           return;
         }
         // Nothing to claim yet: the commit point moves every few microseconds, so spin until
-        // it does (a futex sleep's wake-up alone takes longer).
+        // it does (a futex sleep's wake-up alone takes longer) — unless the commit point keeps
+        // moving and still nothing is claimable (a chain of one sender or one contended
+        // target): then each look is a scan of lines the main thread is writing, and a short
+        // sleep leaves it the core and its cache lines.
         const t = performance.now();
-        const c0 = Atomics.load(a, ORDERED_COMMIT);
-        for (let k = 0; k < IDLE_SPINS && Atomics.load(a, ORDERED_COMMIT) === c0; k++);
+        if (++misses > MISSES_BEFORE_SLEEP) Atomics.wait(a, ORDERED_END, 0, IDLE_SLEEP_MS);
+        else {
+          const c0 = Atomics.load(a, ORDERED_COMMIT);
+          for (let k = 0; k < IDLE_SPINS && Atomics.load(a, ORDERED_COMMIT) === c0; k++);
+        }
         stats.waitMs += performance.now() - t;
         if (performance.now() > deadline) throw new BlockAborted(ABORT_TIMEOUT);
         continue;
       }
+      misses = 0;
       this.host.injectFaultFor(j, false);
       const tx = this.host.txAt(j);
       view.begin();
@@ -182,23 +210,54 @@ export class OrderedLane {
   }
 
   /**
-   * The first free transaction at least `gap` past the commit point and past
-   * the cursor, whose sender has no uncommitted earlier transaction (its
-   * nonce would be stale); -1 when none is left. Claimed fewer than `lead`
-   * past the commit point, the cursor skips the next transaction.
+   * Transactions passed over for affinity (mainHoldsEarlier), in index
+   * order: looked at again first by each claim, since the calling thread's
+   * transactions that held them back are usually committed a few
+   * microseconds later. This worker's own; emptied each block.
+   */
+  private passed: number[] = [];
+
+  /**
+   * The transaction to run next: first, one passed over for affinity that
+   * is now free of it; else the first free transaction at least `gap` past
+   * the commit point and past the cursor whose sender has no uncommitted
+   * earlier transaction (its nonce would be stale), whose cost is worth it
+   * (worthClaiming) and whose contended target (if any) the calling thread
+   * is not about to call first (mainHoldsEarlier); -1 when none is left.
+   * Claimed fewer than `lead` past the commit point, the cursor skips the
+   * next transaction.
    */
   private claim(n: number, gap: number, lead: number): number {
     const sched = this.host.sched;
     const a = sched.a;
     const commit = Atomics.load(a, ORDERED_COMMIT);
+    const passed = this.passed;
+    for (let k = 0; k < passed.length; ) {
+      const j = passed[k];
+      if (j < commit || Atomics.load(a, sched.statusIndex(j)) !== LANE_FREE) {
+        passed.splice(k, 1);
+        continue;
+      }
+      if (j >= commit + gap && sched.prevSameSender(j) < commit && !mainHoldsEarlier(sched, j, commit) && worthClaiming(sched, j, commit)) {
+        passed.splice(k, 1);
+        if (Atomics.compareExchange(a, sched.statusIndex(j), LANE_FREE, LANE_RUNNING) === LANE_FREE) return j;
+        continue;
+      }
+      k++;
+    }
     let j = Math.max(Atomics.load(a, ORDERED_CURSOR), commit + gap);
     // Only encoded transactions: their known dependencies are filled in with them.
-    const end = Math.min(n, Atomics.load(a, TXS_READY));
+    const end = Math.min(n, Atomics.load(a, TXS_READY), j + CLAIM_WINDOW);
     for (; j < end; j++) {
       if (sched.prevSameSender(j) >= commit) continue;
+      if (sched.affinity(j) !== 0 && mainHoldsEarlier(sched, j, commit)) {
+        // A rescan from the same cursor meets it again: listed once.
+        if (passed.length < PASSED_MAX && (passed.length === 0 || passed[passed.length - 1] < j)) passed.push(j);
+        continue;
+      }
       if (!worthClaiming(sched, j, commit)) continue;
       if (Atomics.compareExchange(a, sched.statusIndex(j), LANE_FREE, LANE_RUNNING) === LANE_FREE) {
-        const next = j - commit < lead ? j + 2 : j + 1;
+        const next = nearCommit(sched, commit, j, lead) ? j + 2 : j + 1;
         // The cursor only moves forward (another worker may have moved it further).
         let cur = Atomics.load(a, ORDERED_CURSOR);
         while (cur < next) {
@@ -211,6 +270,45 @@ export class OrderedLane {
     }
     return -1;
   }
+}
+
+/**
+ * Whether `j` is within `lead` transactions of the commit point, in gas:
+ * fewer than `lead` transactions and less than `lead` times `j`'s gas limit
+ * to go before the calling thread reaches it. Counted in transactions
+ * alone, a worker went on leaving every other transaction to the calling
+ * thread while that thread ran one long transaction — 52 ms in 15537394,
+ * while the worker, done with the rest, waited 29 ms.
+ */
+export function nearCommit(sched: Scheduler, commit: number, j: number, lead: number): boolean {
+  if (j - commit >= lead) return false;
+  const limit = lead * sched.gasOwn(j);
+  let ahead = 0;
+  for (let k = commit; k < j; k++) {
+    ahead += sched.gasOwn(k);
+    if (ahead >= limit) return false;
+  }
+  return true;
+}
+
+/**
+ * Affinity: whether an earlier uncommitted transaction calling the same
+ * contended target as `j` (sched.affinity) is the calling thread's —
+ * running there now, or free and so left to it. `j` would then most likely
+ * read what that one writes before it is committed, and its record be
+ * thrown away; left alone, it goes to the calling thread after the other,
+ * or to this worker once the other is committed. Earlier calls a worker
+ * holds do not count: `j` reads their writes forwarded (ordered-view.ts).
+ */
+export function mainHoldsEarlier(sched: Scheduler, j: number, commit: number): boolean {
+  const id = sched.affinity(j);
+  const a = sched.a;
+  for (let k = j - 1; k >= commit && k >= j - CLAIM_SCAN; k--) {
+    if (sched.affinity(k) !== id) continue;
+    const st = Atomics.load(a, sched.statusIndex(k));
+    if (st === LANE_FREE || st === LANE_MAIN) return true;
+  }
+  return false;
 }
 
 /**

@@ -105,7 +105,8 @@ const HEADER = ACTIVE + 16 * MAX_WORKERS;
  * different threads. Word 0 status, 1 lock of its dependency list, 2 head of
  * the list, 3 next in the list it waits in, 4 previous transaction of the
  * same sender, 5 its gas limit (in units of GAS_UNIT: the ordered mode's
- * cost estimates).
+ * cost estimates), 6 its affinity (the ordered mode: the block's id of its
+ * target when that contract is contended, else 0; contention.ts).
  */
 const TX_WORDS = 16;
 const STATUS = 0;
@@ -114,6 +115,7 @@ const DEP_HEAD = 2;
 const DEP_NEXT = 3;
 const PREV_SAME_SENDER = 4;
 const GAS_OWN = 5;
+const AFFINITY = 6;
 /** Gas per unit of the per-transaction gas word (sums of a block's gas limits fit an Int32 many times over). */
 export const GAS_UNIT = 1024;
 
@@ -506,6 +508,16 @@ export class Scheduler {
   /** `tx`'s own gas limit (GAS_UNITs, at least 1). */
   gasOwn(tx: TxIdx): number {
     return this.a[HEADER + tx * TX_WORDS + GAS_OWN];
+  }
+
+  /** Main thread, as it encodes: the id of `tx`'s contended target, or 0. */
+  setAffinity(tx: TxIdx, id: number): void {
+    this.a[HEADER + tx * TX_WORDS + AFFINITY] = id;
+  }
+
+  /** The id of `tx`'s contended target (0: none). */
+  affinity(tx: TxIdx): number {
+    return this.a[HEADER + tx * TX_WORDS + AFFINITY];
   }
 }
 
