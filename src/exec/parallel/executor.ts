@@ -488,8 +488,8 @@ export class ParallelExecutor {
       const senders = opts.senders as readonly bigint[];
       senderAt = (i) => senders[i];
     }
-    const os: OrderedStats = { direct: 0, accepted: 0, forwarded: 0, rejected: 0, tableStale: false, waitMs: 0 };
-    const committer = new OrderedCommitter(this.table, this.sched, b.results, b.resultIndex, this.targets);
+    const os: OrderedStats = { direct: 0, accepted: 0, forwarded: 0, rejected: 0, tableStale: false, waitMs: 0, soloFrom: -1 };
+    const committer = new OrderedCommitter(this.table, this.sched, b.results, b.resultIndex, this.targets, workers);
     // One more chunk for the workers (false: all encoded); ahead of each commit, and while waiting.
     const encodeMore = () => {
       if (this.encoder.done) return false;

@@ -20,7 +20,7 @@ import { LANE_DONE, LANE_FREE, LANE_MAIN, LANE_RUNNING } from './ordered-lane.js
 import { SpeculativeReader, type Speculative } from './ordered-codec.js';
 import type { ContentionMemory } from './contention.js';
 import { OUTCOME_OK, type TxSummary } from './results.js';
-import { ABORT, GAS_UNIT, ORDERED_COMMIT, ORDERED_CURSOR, ORDERED_END, ORDERED_OFF, type Scheduler } from './scheduler.js';
+import { ABORT, GAS_UNIT, ORDERED_COMMIT, ORDERED_CURSOR, ORDERED_END, ORDERED_IDLE, ORDERED_OFF, type Scheduler } from './scheduler.js';
 import type { LocationTable } from './table.js';
 import { BlockAborted } from './types.js';
 
@@ -38,6 +38,8 @@ export interface OrderedStats {
   tableStale: boolean;
   /** ms the main thread spent waiting for a worker's transaction (after any idle work). */
   waitMs: number;
+  /** Where the workers went off and the calling thread ran the rest alone (OrderedCommitter.solo), or -1. */
+  soloFrom: number;
 }
 
 /**
@@ -78,6 +80,8 @@ export class OrderedCommitter {
     resultIndex: SharedArrayBuffer,
     /** Learns, per transaction target, how often workers' records of calls to it go stale. */
     private readonly contention: ContentionMemory,
+    /** Workers in the block. */
+    private readonly workers: number,
   ) {
     this.reader = new SpeculativeReader(results);
     this.index = new Int32Array(resultIndex);
@@ -108,8 +112,13 @@ export class OrderedCommitter {
     const n = txs.length;
     // Records committed as they are, by transaction (reads forwarded from one are valid only if it was).
     const accepted = new Uint8Array(n);
+    let i = 0;
+    // Once the workers are stopped: past this transaction none holds any, and the rest runs alone (solo).
+    let lastHeld = n;
     try {
-      for (let i = 0; i < n; i++) {
+      for (; i < n; i++) {
+        if (lastHeld === n && (Atomics.load(a, ORDERED_IDLE) >= this.workers || Atomics.load(a, ORDERED_OFF) !== 0)) lastHeld = this.stopWorkers(i, n);
+        if (i > lastHeld) break;
         beforeEach(i);
         Atomics.store(a, ORDERED_COMMIT, i);
         checkGasAllowance(txs[i], env, fold.gasUsed, i);
@@ -136,12 +145,15 @@ export class OrderedCommitter {
         } else stats.direct++;
         this.direct(state, fold, txs[i], senderAt(i), env, runner, i, coinbase);
       }
+      if (i < n) this.solo(state, fold, txs, senderAt, env, runner, stats, i);
     } finally {
       // The workers stop claiming and leave.
       Atomics.store(a, ORDERED_COMMIT, n);
       Atomics.store(a, ORDERED_CURSOR, n);
       Atomics.store(a, ORDERED_END, 1);
       Atomics.notify(a, ORDERED_END);
+      // Idle workers sleep on ORDERED_OFF between looks.
+      Atomics.notify(a, ORDERED_OFF);
     }
     // The coinbase's fees were kept off the table during the block: publish its final account.
     const cb = fold.changes.get(coinbase);
@@ -169,6 +181,55 @@ export class OrderedCommitter {
     }
     stats.waitMs += performance.now() - t0;
     return word;
+  }
+
+  /**
+   * The workers are off for the rest of the block — their records keep
+   * going stale, or every one of them found nothing it could take while
+   * the commit point moved on (a chain): tells them to stop claiming and
+   * returns the last transaction one of them holds or has done (the main
+   * thread commits up to it as before, then goes on alone), or `from` - 1.
+   */
+  private stopWorkers(from: number, n: number): number {
+    const a = this.sched.a;
+    Atomics.store(a, ORDERED_OFF, 1);
+    Atomics.notify(a, ORDERED_OFF);
+    let last = from - 1;
+    for (let k = from; k < n; k++) {
+      const st = Atomics.load(a, this.sched.statusIndex(k));
+      if (st === LANE_RUNNING || st === LANE_DONE) last = k;
+    }
+    return last;
+  }
+
+  /**
+   * The rest of the block from `from` on, with the workers off: the
+   * sequential executor's loop, nothing encoded for the workers and nothing
+   * published per transaction; the accounts it changed are published once
+   * at the end, from the block's combined changes (their final state,
+   * which is what publishing every change in turn leaves in the table).
+   * On a dependency chain the workers can take nothing, and per-transaction
+   * publication was most of what the ordered mode cost over sequential.
+   */
+  private solo(state: BlockState, fold: BlockFold, txs: readonly Transaction[], senderAt: (i: number) => bigint, env: BlockEnv, runner: TransactionRunner, stats: OrderedStats, from: number): void {
+    stats.soloFrom = from;
+    const changed = new Set<bigint>();
+    for (let i = from; i < txs.length; i++) {
+      checkGasAllowance(txs[i], env, fold.gasUsed, i);
+      let result;
+      try {
+        result = runner(state, txs[i], senderAt(i), env);
+      } catch (err) {
+        if (err instanceof TxError) throw new BlockExecutionError(i, err);
+        throw err;
+      }
+      state.apply(result.changes);
+      fold.add(result);
+      for (const address of result.changes.keys()) changed.add(address);
+      stats.direct++;
+    }
+    const coinbase = env.coinbase;
+    for (const address of changed) if (address !== coinbase) this.publish(address, -1, fold.changes.get(address) as AccountChange, undefined);
   }
 
   /** Runs transaction `i` on the caller's state, as the sequential executor does, and publishes its writes. */

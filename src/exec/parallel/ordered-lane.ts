@@ -60,7 +60,7 @@ import { writeSpeculative } from './ordered-codec.js';
 import { OrderedView } from './ordered-view.js';
 import { OUTCOME_ERROR, OUTCOME_INVALID, OUTCOME_OK, type Outcome } from './results.js';
 import type { Scheduler } from './scheduler.js';
-import { ABORT, ORDERED_COMMIT, ORDERED_CURSOR, ORDERED_END, ORDERED_OFF, TXS_READY } from './scheduler.js';
+import { ABORT, ORDERED_COMMIT, ORDERED_CURSOR, ORDERED_END, ORDERED_IDLE, ORDERED_OFF, TXS_READY } from './scheduler.js';
 import type { TxRunner } from './engine.js';
 import type { WordWriter } from './tx-codec.js';
 import { BlockAborted, ABORT_TIMEOUT } from './types.js';
@@ -95,6 +95,13 @@ const IDLE_SPINS = 4096;
 /** Claims in a row that found nothing before a worker sleeps between looks, and for how long (ms). */
 const MISSES_BEFORE_SLEEP = 16;
 const IDLE_SLEEP_MS = 0.2;
+/**
+ * Claims in a row that found nothing, the commit point moving on between
+ * them, before a worker counts itself idle (ORDERED_IDLE): once every
+ * worker is, the main thread stops publishing and runs the rest alone
+ * (OrderedCommitter.solo).
+ */
+const MISSES_BEFORE_IDLE = 16;
 
 /** What a lane needs from its thread's engine. */
 export interface LaneHost {
@@ -144,6 +151,8 @@ export class OrderedLane {
     this.passed.length = 0;
     const options = defer ? (lazy ? this.deferAll : this.deferFees) : undefined;
     let misses = 0;
+    let lastMiss = -1;
+    let idle = false;
     for (;;) {
       const reason = Atomics.load(a, ABORT);
       if (reason !== 0) throw new BlockAborted(reason);
@@ -169,7 +178,16 @@ export class OrderedLane {
         // target): then each look is a scan of lines the main thread is writing, and a short
         // sleep leaves it the core and its cache lines.
         const t = performance.now();
-        if (++misses > MISSES_BEFORE_SLEEP) Atomics.wait(a, ORDERED_END, 0, IDLE_SLEEP_MS);
+        // A miss counts towards idle only when work was there but held back by the main thread's
+        // (a chain), and the commit point has moved since the last one (not a long transaction).
+        const commit = Atomics.load(a, ORDERED_COMMIT);
+        if (this.blocked > 0 && commit !== lastMiss) misses++;
+        lastMiss = commit;
+        if (misses >= MISSES_BEFORE_IDLE && !idle) {
+          idle = true;
+          Atomics.add(a, ORDERED_IDLE, 1);
+        }
+        if (misses > MISSES_BEFORE_SLEEP) Atomics.wait(a, ORDERED_OFF, 0, IDLE_SLEEP_MS);
         else {
           const c0 = Atomics.load(a, ORDERED_COMMIT);
           for (let k = 0; k < IDLE_SPINS && Atomics.load(a, ORDERED_COMMIT) === c0; k++);
@@ -179,6 +197,10 @@ export class OrderedLane {
         continue;
       }
       misses = 0;
+      if (idle) {
+        idle = false;
+        Atomics.sub(a, ORDERED_IDLE, 1);
+      }
       this.host.injectFaultFor(j, false);
       const tx = this.host.txAt(j);
       view.begin();
@@ -216,6 +238,8 @@ export class OrderedLane {
    * microseconds later. This worker's own; emptied each block.
    */
   private passed: number[] = [];
+  /** Free transactions the last claim passed over for their sender's or their target's earlier one (not for cost). */
+  private blocked = 0;
 
   /**
    * The transaction to run next: first, one passed over for affinity that
@@ -231,6 +255,7 @@ export class OrderedLane {
     const sched = this.host.sched;
     const a = sched.a;
     const commit = Atomics.load(a, ORDERED_COMMIT);
+    this.blocked = 0;
     const passed = this.passed;
     for (let k = 0; k < passed.length; ) {
       const j = passed[k];
@@ -249,8 +274,12 @@ export class OrderedLane {
     // Only encoded transactions: their known dependencies are filled in with them.
     const end = Math.min(n, Atomics.load(a, TXS_READY), j + CLAIM_WINDOW);
     for (; j < end; j++) {
-      if (sched.prevSameSender(j) >= commit) continue;
+      if (sched.prevSameSender(j) >= commit) {
+        this.blocked++;
+        continue;
+      }
       if (sched.affinity(j) !== 0 && mainHoldsEarlier(sched, j, commit)) {
+        this.blocked++;
         // A rescan from the same cursor meets it again: listed once.
         if (passed.length < PASSED_MAX && (passed.length === 0 || passed[passed.length - 1] < j)) passed.push(j);
         continue;

@@ -69,8 +69,10 @@ const DONE = 80;
  * that sends them to wait for it at once (ORDERED_OFF).
  */
 export const ORDERED_COMMIT = 48;
-/** Set by the main thread when workers' records keep going stale: the workers stop for the block. */
+/** Set by the main thread when workers' records keep going stale or they find nothing to take: the workers stop for the block. */
 export const ORDERED_OFF = 49;
+/** Workers that found nothing to claim for a while as the commit point moved on (ordered-lane.ts): when all have, the main thread goes on alone. */
+export const ORDERED_IDLE = 50;
 export const ORDERED_CURSOR = EXECUTION_IDX;
 export const ORDERED_END = DONE;
 /** Nonzero: the block is abandoned (an ABORT_* reason). */

@@ -20,6 +20,8 @@ export interface ParallelRunStats {
   forwarded?: number;
   /** Ordered mode: ms the calling thread waited for a worker's transaction. */
   mainWaitMs?: number;
+  /** Ordered mode: where the workers were stopped and the calling thread ran the rest alone (absent: they took part to the end). */
+  soloFrom?: number;
   /** Why the block ran sequentially. */
   reason?: string;
   threads: number;
@@ -83,7 +85,7 @@ export function sumStats(ws: WorkerStats[], n: number, threads: number): Paralle
 /** An ordered-mode block's counters: the workers' runs, and what the calling thread did with their records. */
 export function orderedRunStats(
   ws: WorkerStats[],
-  o: { direct: number; accepted: number; forwarded: number; rejected: number; waitMs: number },
+  o: { direct: number; accepted: number; forwarded: number; rejected: number; waitMs: number; soloFrom: number },
   n: number,
   threads: number,
   failure: string | undefined,
@@ -94,6 +96,7 @@ export function orderedRunStats(
   stats.accepted = o.accepted;
   stats.forwarded = o.forwarded;
   stats.mainWaitMs = o.waitMs;
+  if (o.soloFrom >= 0) stats.soloFrom = o.soloFrom;
   stats.executions += o.direct + o.rejected;
   stats.reexecutions = stats.executions - n;
   stats.validations = o.accepted + o.rejected;
