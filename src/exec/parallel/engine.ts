@@ -201,11 +201,15 @@ export class WorkerEngine {
       this.stats.busyMs = performance.now() - t0;
       return this.stats;
     }
-    if (job.ordered !== undefined) this.runLane(job.ordered.gap, job.ordered.lead);
-    else {
-      this.work(Infinity, true);
-      this.commit();
+    if (job.ordered !== undefined) {
+      this.runLane(job.ordered.gap, job.ordered.lead);
+      this.stats.busyMs = performance.now() - t0;
+      // Left normally: the main thread may return the block without waiting for this thread's message.
+      this.sched.reportLeft(this.stats.executions, this.stats.validationAborts, this.stats.busyMs, this.stats.waitMs);
+      return this.stats;
     }
+    this.work(Infinity, true);
+    this.commit();
     this.stats.busyMs = performance.now() - t0;
     return this.stats;
   }

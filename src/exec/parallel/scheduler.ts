@@ -99,6 +99,15 @@ export const COMMIT_COINBASE = 177;
 const ACTIVE = 192;
 const LINE_EXECUTIONS = 1;
 const LINE_ABORTS = 2;
+/**
+ * The ordered mode: a worker's figures for the block and, written last, a
+ * flag that it has left it (reportLeft), so that the main thread need not
+ * wait for its message to return the block.
+ */
+const LINE_LEFT = 3;
+const LINE_DROPPED = 4;
+const LINE_BUSY_US = 5;
+const LINE_WAIT_US = 6;
 export const MAX_WORKERS = 64;
 const HEADER = ACTIVE + 16 * MAX_WORKERS;
 
@@ -187,6 +196,30 @@ export class Scheduler {
   /** An incarnation was aborted (validation failed, or a read met an ESTIMATE). */
   noteAbort(): void {
     if (this.active >= 0) Atomics.store(this.a, this.active + LINE_ABORTS, ++this.aborts);
+  }
+
+  /** A worker, leaving an ordered-mode block normally: its figures, then the flag (hasLeft). */
+  reportLeft(executions: number, dropped: number, busyMs: number, waitMs: number): void {
+    const at = this.active;
+    if (at < 0) return;
+    const a = this.a;
+    a[at + LINE_EXECUTIONS] = executions;
+    a[at + LINE_DROPPED] = dropped;
+    a[at + LINE_BUSY_US] = Math.min(0x7fffffff, Math.round(busyMs * 1000));
+    a[at + LINE_WAIT_US] = Math.min(0x7fffffff, Math.round(waitMs * 1000));
+    Atomics.store(a, at + LINE_LEFT, 1);
+  }
+
+  /** Main thread: whether worker `w` has left the block (reportLeft); its figures are then readable. */
+  hasLeft(w: number): boolean {
+    return Atomics.load(this.a, ACTIVE + 16 * w + LINE_LEFT) !== 0;
+  }
+
+  /** Main thread: worker `w`'s figures as it reported them on leaving. */
+  leftFigures(w: number): { executions: number; dropped: number; busyMs: number; waitMs: number } {
+    const at = ACTIVE + 16 * w;
+    const a = this.a;
+    return { executions: a[at + LINE_EXECUTIONS], dropped: a[at + LINE_DROPPED], busyMs: a[at + LINE_BUSY_US] / 1000, waitMs: a[at + LINE_WAIT_US] / 1000 };
   }
 
   /** Executions and aborts so far in the block, over all threads (approximate while they run). */
