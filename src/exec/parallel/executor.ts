@@ -58,9 +58,9 @@ const TABLE_SPARE_PER_TX = 16;
 const TABLE_ROOM_PER_TX = 8;
 /** Transactions encoded before the workers are told to start, then per chunk. */
 const ENCODE_FIRST = 8;
+const ENCODE_CHUNK = 32;
 /** How long the main thread waits for the workers to report leaving an ordered block in shared memory (ms). */
 const LEAVE_WAIT_MS = 5;
-const ENCODE_CHUNK = 32;
 /** Locations the main thread decodes per turn while the workers run. */
 const COLLECT_BUDGET = 256;
 

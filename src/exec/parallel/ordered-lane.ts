@@ -43,7 +43,7 @@
  * of one contract called by 34 of its 80 transactions). The calling thread
  * learns which targets' records go stale (contention.ts); a transaction to
  * such a target carries the target's id, and a worker passes it over while
- * the nearest earlier call to the same target is the calling thread's
+ * an earlier uncommitted call to the same target is the calling thread's
  * (mainHoldsEarlier), coming back to it once that one is committed. The
  * calls then run in runs on one thread or the other, and a worker's run
  * of them holds through forwarding.
@@ -241,6 +241,27 @@ export class OrderedLane {
   /** Free transactions the last claim passed over for their sender's or their target's earlier one (not for cost). */
   private blocked = 0;
 
+  /** The first transaction passed over for affinity that may now be run here, claimed; -1 if none (stale entries dropped). */
+  private claimPassed(commit: number, gap: number): number {
+    const sched = this.host.sched;
+    const a = sched.a;
+    const passed = this.passed;
+    for (let k = 0; k < passed.length; ) {
+      const j = passed[k];
+      if (j < commit || Atomics.load(a, sched.statusIndex(j)) !== LANE_FREE) {
+        passed.splice(k, 1);
+        continue;
+      }
+      if (j >= commit + gap && sched.prevSameSender(j) < commit && !mainHoldsEarlier(sched, j, commit) && worthClaiming(sched, j, commit)) {
+        passed.splice(k, 1);
+        if (Atomics.compareExchange(a, sched.statusIndex(j), LANE_FREE, LANE_RUNNING) === LANE_FREE) return j;
+        continue;
+      }
+      k++;
+    }
+    return -1;
+  }
+
   /**
    * The transaction to run next: first, one passed over for affinity that
    * is now free of it; else the first free transaction at least `gap` past
@@ -256,20 +277,9 @@ export class OrderedLane {
     const a = sched.a;
     const commit = Atomics.load(a, ORDERED_COMMIT);
     this.blocked = 0;
+    const again = this.claimPassed(commit, gap);
+    if (again >= 0) return again;
     const passed = this.passed;
-    for (let k = 0; k < passed.length; ) {
-      const j = passed[k];
-      if (j < commit || Atomics.load(a, sched.statusIndex(j)) !== LANE_FREE) {
-        passed.splice(k, 1);
-        continue;
-      }
-      if (j >= commit + gap && sched.prevSameSender(j) < commit && !mainHoldsEarlier(sched, j, commit) && worthClaiming(sched, j, commit)) {
-        passed.splice(k, 1);
-        if (Atomics.compareExchange(a, sched.statusIndex(j), LANE_FREE, LANE_RUNNING) === LANE_FREE) return j;
-        continue;
-      }
-      k++;
-    }
     let j = Math.max(Atomics.load(a, ORDERED_CURSOR), commit + gap);
     // Only encoded transactions: their known dependencies are filled in with them.
     const end = Math.min(n, Atomics.load(a, TXS_READY), j + CLAIM_WINDOW);
