@@ -547,7 +547,7 @@ export class ParallelExecutor {
     };
     let result: BlockResult;
     try {
-      result = committer.run(state, txs, senderAt, env, this.options.runner ?? applyTransaction, os, encodeAhead, encodeMore);
+      result = committer.run(state, txs, senderAt, env, this.options.runner ?? applyTransaction, os, encodeAhead, encodeMore, opts.soloAt);
     } catch (err) {
       // The state holds a prefix of the block; the table, part of it.
       this.tableState = undefined;

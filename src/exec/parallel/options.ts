@@ -99,6 +99,12 @@ export interface ExecuteOptions {
   profile?: boolean;
   /** Tests: make a worker fail at a transaction. */
   fault?: FaultInjection;
+  /**
+   * Tests, the ordered mode: stop the workers at this transaction and run
+   * the rest alone, as when they find nothing to take (ordered-commit.ts,
+   * solo) — whatever the threads' timing does.
+   */
+  soloAt?: number;
 }
 
 export interface ParallelBlockResult extends BlockResult {

@@ -104,6 +104,8 @@ export class OrderedCommitter {
     stats: OrderedStats,
     beforeEach: (i: number) => void,
     idle: () => boolean,
+    /** Tests: stop the workers here whatever they do (ExecuteOptions.soloAt). */
+    soloAt = -1,
   ): BlockResult {
     const a = this.sched.a;
     const fold = new BlockFold();
@@ -117,7 +119,7 @@ export class OrderedCommitter {
     let lastHeld = n;
     try {
       for (; i < n; i++) {
-        if (lastHeld === n && (Atomics.load(a, ORDERED_IDLE) >= this.workers || Atomics.load(a, ORDERED_OFF) !== 0)) lastHeld = this.stopWorkers(i, n);
+        if (lastHeld === n && (Atomics.load(a, ORDERED_IDLE) >= this.workers || Atomics.load(a, ORDERED_OFF) !== 0 || i === soloAt)) lastHeld = this.stopWorkers(i, n);
         if (i > lastHeld) break;
         beforeEach(i);
         Atomics.store(a, ORDERED_COMMIT, i);
