@@ -33,11 +33,12 @@ options:
   --force-parallel   run every block in parallel, even those the executor would
                      run sequentially (too few transactions)
   --runs N           timed runs per mode; the median is reported (default 3)
-  --profile          one more parallel run per block, profiled: adds what bounds
-                     its speedup (ideal: work / critical path; 2 ideal: two
-                     overhead-free threads, each starting the lowest transaction
-                     whose dependencies are done; top
-                     tx: the longest transaction's share of the work)
+  --profile          three more parallel runs per block, profiled (each transaction
+                     at its fastest over them): adds what bounds its speedup
+                     (ideal: work / critical path; 2 ideal: two overhead-free
+                     threads, each starting the lowest transaction whose
+                     dependencies are done; top tx: the longest transaction's
+                     share of the work)
   --corun            after the table, measure the co-run bound: the post-merge
                      blocks (all, if none is) replayed sequentially on one thread
                      alone and beside a second replay of them; 2 x alone / beside

@@ -14,7 +14,7 @@ import { AbsentReadRecorder, describeAbsentReads, describeMissing } from './abse
 import type { Transaction } from '../tx/types.js';
 import { compareRuns, PRE_BYZANTIUM_NOTE } from './check.js';
 import { findBlockDirs, loadReplayBlock, ReplayInputError } from './fixture.js';
-import { replayBlock, replayLoaded, replayTotals } from './replay.js';
+import { blockScaling, mergedProfile, replayBlock, replayLoaded, replayTotals } from './replay.js';
 import { prepareBlock, runSequential } from './run.js';
 
 const MAINNET = join(FIXTURES, 'mainnet');
@@ -181,4 +181,21 @@ test('block directories: one block, or a directory of them sorted by number; any
   assert.equal(all[0], FRONTIER);
   assert.throws(() => findBlockDirs([join(MAINNET, 'nope')]), /no such directory/);
   assert.throws(() => findBlockDirs([mkdtempSync(join(tmpdir(), 'replay-empty-'))]), /no block\.json here/);
+});
+
+test('profiled runs merge with each transaction at its fastest: one run\'s accident does not become the block\'s critical path', () => {
+  const deps = [[], [], [], []];
+  const run = (execMs: number[]) => ({ execMs, totalMs: execMs, executions: execMs.map(() => 1), deps });
+  // Run 2 caught a 9 ms pause inside transaction 3; runs 1 and 3 did not.
+  const profiles = [run([1, 1, 1, 1]), run([1, 1, 1, 10]), run([1.2, 1, 1, 1])];
+  const alone = blockScaling(profiles[1]);
+  assert.ok(alone.topTxShare > 0.7);
+  const merged = mergedProfile(profiles);
+  assert.equal(merged.execMs.length, 4);
+  assert.deepEqual(merged.deps, deps);
+  // Each at its fastest (1, 1, 1, 1), scaled to the median run's total (4.2): 1.05 each.
+  for (const t of merged.execMs) assert.ok(Math.abs(t - 1.05) < 1e-9, String(t));
+  const s = blockScaling(merged);
+  assert.ok(Math.abs(s.topTxShare - 0.25) < 1e-9);
+  assert.ok(Math.abs(s.twoThreads - 2) < 1e-9, 'four equal independent transactions: two threads, 2x');
 });
