@@ -15,21 +15,14 @@ import { executeSequential } from '../../src/exec/sequential.js';
 import { loadPreState } from '../../bench/engines/multilane.js';
 import { BlockBuilder } from '../../bench/workloads/block.js';
 import type { Workload } from '../../bench/workloads/types.js';
+import { COUNTER, deployCounter, funded } from './counter.js';
 
-const COUNTER = 0xc0c0c0n;
-/** slot 0 += 1 */
-const COUNTER_CODE = Uint8Array.of(0x60, 0x00, 0x54, 0x60, 0x01, 0x01, 0x60, 0x00, 0x55, 0x00);
 const INCREMENTS = 40;
 
 function block(): Workload {
   const b = new BlockBuilder(11);
-  b.account(COUNTER).code = COUNTER_CODE;
-  b.account(COUNTER).nonce = 1n;
-  const sender = (role: string, i: number) => {
-    const k = b.key(role, i);
-    b.fund(k.address);
-    return k;
-  };
+  deployCounter(b);
+  const sender = (role: string, i: number) => funded(b, role, i);
   for (let i = 0; i < INCREMENTS; i++) {
     b.addTx(sender('counter', i), COUNTER, 0n, new Uint8Array(0), 60_000n);
     b.addTx(sender('payer', i), 0xee00n + BigInt(i), 1000n, new Uint8Array(0), 21_000n);

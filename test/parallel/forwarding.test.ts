@@ -14,26 +14,19 @@ import { executeSequential } from '../../src/exec/sequential.js';
 import { loadPreState } from '../../bench/engines/multilane.js';
 import { BlockBuilder } from '../../bench/workloads/block.js';
 import type { Workload } from '../../bench/workloads/types.js';
+import { COUNTER, deployCounter, funded } from './counter.js';
 
-const COUNTER = 0xc0c0c0n;
 const BURNER = 0xb0b0b0n;
-/** slot 0 += 1 */
-const COUNTER_CODE = Uint8Array.of(0x60, 0x00, 0x54, 0x60, 0x01, 0x01, 0x60, 0x00, 0x55, 0x00);
 /** Loops until fewer than 10,000 gas are left: JUMPDEST GAS PUSH2 10000 LT PUSH1 0 JUMPI STOP */
 const BURNER_CODE = Uint8Array.of(0x5b, 0x5a, 0x61, 0x27, 0x10, 0x10, 0x60, 0x00, 0x57, 0x00);
 
 function block(): Workload {
   const b = new BlockBuilder(7);
-  b.account(COUNTER).code = COUNTER_CODE;
-  b.account(COUNTER).nonce = 1n;
+  deployCounter(b);
   b.account(COUNTER).storage.set(0n, 5n);
   b.account(BURNER).code = BURNER_CODE;
   b.account(BURNER).nonce = 1n;
-  const sender = (role: string, i: number) => {
-    const k = b.key(role, i);
-    b.fund(k.address);
-    return k;
-  };
+  const sender = (role: string, i: number) => funded(b, role, i);
   b.addTx(sender('burner', 0), BURNER, 0n, new Uint8Array(0), 4_000_000n);
   for (let i = 0; i < 12; i++) b.addTx(sender('payer', i), 0xee00n + BigInt(i), 1000n, new Uint8Array(0), 21_000n);
   for (let i = 0; i < 40; i++) b.addTx(sender('counter', i), COUNTER, 0n, new Uint8Array(0), 60_000n);

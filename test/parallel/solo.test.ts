@@ -17,14 +17,14 @@ import { ParallelExecutor } from '../../src/exec/parallel/executor.js';
 import { executeSequential } from '../../src/exec/sequential.js';
 import { loadPreState } from '../../bench/engines/multilane.js';
 import { BlockBuilder } from '../../bench/workloads/block.js';
+import { COUNTER, deployCounter, funded } from './counter.js';
 
-const COUNTER = 0xc0c0c0n;
 /**
  * No calldata: slot 0 += 1. Any calldata: copy slot 0 into slot CALLER.
  * CALLDATASIZE PUSH1 14 JUMPI PUSH1 0 SLOAD PUSH1 1 ADD PUSH1 0 SSTORE STOP
  * JUMPDEST PUSH1 0 SLOAD CALLER SSTORE STOP
  */
-const COUNTER_CODE = Uint8Array.of(
+const COUNTER_AND_COPY = Uint8Array.of(
   0x36, 0x60, 0x0e, 0x57, 0x60, 0x00, 0x54, 0x60, 0x01, 0x01, 0x60, 0x00, 0x55, 0x00,
   0x5b, 0x60, 0x00, 0x54, 0x33, 0x55, 0x00,
 );
@@ -33,10 +33,8 @@ const LATER = 40;
 
 function blocks() {
   const b = new BlockBuilder(13);
-  b.account(COUNTER).code = COUNTER_CODE;
-  b.account(COUNTER).nonce = 1n;
-  const one = b.key('chain', 0);
-  b.fund(one.address);
+  deployCounter(b, COUNTER_AND_COPY);
+  const one = funded(b, 'chain', 0);
   // Block 1: a nonce chain of one sender, incrementing the counter and paying others.
   for (let i = 0; i < CHAIN; i++) {
     if (i % 2 === 0) b.addTx(one, COUNTER, 0n, new Uint8Array(0), 60_000n);
@@ -45,9 +43,7 @@ function blocks() {
   // Block 2: other senders each copy the counter into a slot of their own (independent of one
   // another, so the worker's records of them hold) — reading what block 1 left in the table.
   for (let i = 0; i < LATER; i++) {
-    const k = b.key('later', i);
-    b.fund(k.address);
-    b.addTx(k, COUNTER, 0n, Uint8Array.of(1), 80_000n);
+    b.addTx(funded(b, 'later', i), COUNTER, 0n, Uint8Array.of(1), 80_000n);
   }
   return b.finish('solo');
 }
