@@ -83,6 +83,11 @@ export interface WorkerStats {
   commitMs: number;
 }
 
+/** A thread's figures before its block. */
+export function emptyWorkerStats(): WorkerStats {
+  return { executions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0, knownDependencyWaits: 0, sleeps: 0, recovered: 0, busyMs: 0, waitMs: 0, commitMs: 0 };
+}
+
 /** Outcome arena words a thread claims at a time. */
 const RESULT_CHUNK = 4096;
 /** Per-transaction words of the outcome index: offset, length, incarnation (a cache line each). */
@@ -250,7 +255,7 @@ export class WorkerEngine {
   beginBlock(job: BlockJob, local?: readonly Transaction[]): void {
     this.job = job;
     this.faultFired = false;
-    this.stats = { executions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0, knownDependencyWaits: 0, sleeps: 0, recovered: 0, busyMs: 0, waitMs: 0, commitMs: 0 };
+    this.stats = emptyWorkerStats();
     this.reader = new WordReader(job.block);
     this.reader.useArena();
     this.reader.pos = this.reader.i32[2]; // word 1: where the environment starts

@@ -20,7 +20,7 @@ import type { BlockEnv } from '../types.js';
 import { allocateShared, defaultCapacities, type Capacities, type SharedBuffers } from './buffers.js';
 import { ChangeCollector } from './collect.js';
 import { foldBlock, ReceiptFold } from './fold.js';
-import { WORK_DONE, WORK_IDLE, WorkerEngine, type BlockJob, type TxRunner, type WorkerStats } from './engine.js';
+import { emptyWorkerStats, WORK_DONE, WORK_IDLE, WorkerEngine, type BlockJob, type TxRunner, type WorkerStats } from './engine.js';
 import { MVMemory } from './mv-memory.js';
 import { ModePolicy } from './policy.js';
 import { BlockFailure, WorkerPool } from './pool.js';
@@ -198,10 +198,7 @@ export class ParallelExecutor {
     const out: WorkerStats[] = [];
     for (let w = 0; w < workers; w++) {
       const f = this.sched.leftFigures(w);
-      out.push({
-        executions: f.executions, validations: 0, validationAborts: f.dropped, dependencyAborts: 0, knownDependencyWaits: 0, sleeps: 0, recovered: 0,
-        busyMs: f.busyMs, waitMs: f.waitMs, commitMs: 0,
-      });
+      out.push({ ...emptyWorkerStats(), executions: f.executions, validationAborts: f.dropped, busyMs: f.busyMs, waitMs: f.waitMs });
     }
     return out;
   }
@@ -367,12 +364,14 @@ export class ParallelExecutor {
   private feed(count: number, senders: readonly bigint[] | undefined): void {
     const from = this.encoder.encoded;
     const to = this.encoder.encode(count - from);
-    // The ordered mode's cost estimates (ordered-lane.ts, worthClaiming): each transaction's gas limit.
+    // For the ordered mode: each transaction's gas limit (its cost estimate, ordered-lane.ts
+    // worthClaiming) and its contended target's id (ordered-lane.ts, "Affinity").
     const txs = this.encoder.transactions;
-    for (let i = from; i < to; i++) this.sched.setGas(i, Math.max(1, Math.ceil(Number(txs[i].gasLimit) / GAS_UNIT)));
-    // And its contended target's id (ordered-lane.ts, "Affinity").
     const ids = this.affinityIds;
-    for (let i = from; i < to; i++) this.sched.setAffinity(i, ids.size === 0 ? 0 : (ids.get(txs[i].to as bigint) ?? 0));
+    for (let i = from; i < to; i++) {
+      this.sched.setGas(i, Math.max(1, Math.ceil(Number(txs[i].gasLimit) / GAS_UNIT)));
+      this.sched.setAffinity(i, ids.size === 0 ? 0 : (ids.get(txs[i].to as bigint) ?? 0));
+    }
     if (senders !== undefined) {
       const w = new BigUint64Array(this.buffers.senders);
       for (let i = from; i < to; i++) {

@@ -218,24 +218,15 @@ export class OrderedCommitter {
     const changed = new Set<bigint>();
     for (let i = from; i < txs.length; i++) {
       checkGasAllowance(txs[i], env, fold.gasUsed, i);
-      let result;
-      try {
-        result = runner(state, txs[i], senderAt(i), env);
-      } catch (err) {
-        if (err instanceof TxError) throw new BlockExecutionError(i, err);
-        throw err;
-      }
-      state.apply(result.changes);
-      fold.add(result);
-      for (const address of result.changes.keys()) changed.add(address);
+      for (const address of this.runHere(state, fold, txs[i], senderAt(i), env, runner, i).keys()) changed.add(address);
       stats.direct++;
     }
     const coinbase = env.coinbase;
     for (const address of changed) if (address !== coinbase) this.publish(address, -1, fold.changes.get(address) as AccountChange, undefined);
   }
 
-  /** Runs transaction `i` on the caller's state, as the sequential executor does, and publishes its writes. */
-  private direct(state: BlockState, fold: BlockFold, tx: Transaction, sender: bigint, env: BlockEnv, runner: TransactionRunner, i: number, coinbase: bigint): void {
+  /** Runs transaction `i` on the caller's state and folds it, as the sequential executor does; returns its changes. */
+  private runHere(state: BlockState, fold: BlockFold, tx: Transaction, sender: bigint, env: BlockEnv, runner: TransactionRunner, i: number): StateChanges {
     let result;
     try {
       result = runner(state, tx, sender, env);
@@ -245,7 +236,12 @@ export class OrderedCommitter {
     }
     state.apply(result.changes);
     fold.add(result);
-    for (const [address, ch] of result.changes) {
+    return result.changes;
+  }
+
+  /** Runs transaction `i` here (runHere) and publishes its writes. */
+  private direct(state: BlockState, fold: BlockFold, tx: Transaction, sender: bigint, env: BlockEnv, runner: TransactionRunner, i: number, coinbase: bigint): void {
+    for (const [address, ch] of this.runHere(state, fold, tx, sender, env, runner, i)) {
       // A fee to the coinbase is published at the end; anything else it got, now.
       if (address === coinbase && isPlainCredit(ch)) continue;
       this.publish(address, -1, ch, undefined);

@@ -48,10 +48,8 @@ export class OrderedView implements StateReader {
   /** The transaction read the coinbase: only the main thread can run it. */
   coinbaseRead = false;
   private coinbase = -1n;
-  /** Forwarding (above): STORAGE slot -> its value and expected count (`counts`), writer (`writers`). */
-  private readonly overlay = new Map<number, bigint>();
-  private readonly counts = new Map<number, number>();
-  private readonly writers = new Map<number, number>();
+  /** Forwarding (above): STORAGE slot -> the value a stored record left there, the count expected once it is committed, and its transaction. */
+  private readonly overlay = new Map<number, { value: bigint; count: number; writer: number }>();
   /** The shared word holding the commit point (set per block), or null: no forwarding. */
   private commitWords: Int32Array | null = null;
   private commitAt = 0;
@@ -71,8 +69,6 @@ export class OrderedView implements StateReader {
     this.accounts.clear();
     this.slots.clear();
     this.overlay.clear();
-    this.counts.clear();
-    this.writers.clear();
     this.commitWords = commit?.words ?? null;
     this.commitAt = commit?.at ?? 0;
   }
@@ -145,11 +141,10 @@ export class OrderedView implements StateReader {
     const gen = this.table.generation(acct);
     const slot = this.storageSlot(address, key);
     if (this.overlay.size > 0) {
-      const value = this.overlay.get(slot);
-      if (value !== undefined) {
-        const writer = this.writers.get(slot) as number;
-        if (writer >= Atomics.load(this.commitWords as Int32Array, this.commitAt)) return this.forward(slot, writer, value);
-        this.drop(slot);
+      const entry = this.overlay.get(slot);
+      if (entry !== undefined) {
+        if (entry.writer >= Atomics.load(this.commitWords as Int32Array, this.commitAt)) return this.forward(slot, entry);
+        this.overlay.delete(slot);
       }
     }
     this.count(slot);
@@ -157,18 +152,12 @@ export class OrderedView implements StateReader {
   }
 
   /** Logs a read of `slot` from the overlay (its writer's value). */
-  private forward(slot: number, writer: number, value: bigint): bigint {
+  private forward(slot: number, entry: { value: bigint; count: number; writer: number }): bigint {
     if (this.forwardedLen + 3 > this.forwarded.length) this.forwarded = doubled(this.forwarded);
     this.forwarded[this.forwardedLen++] = slot;
-    this.forwarded[this.forwardedLen++] = this.counts.get(slot) as number;
-    this.forwarded[this.forwardedLen++] = writer;
-    return value;
-  }
-
-  private drop(slot: number): void {
-    this.overlay.delete(slot);
-    this.counts.delete(slot);
-    this.writers.delete(slot);
+    this.forwarded[this.forwardedLen++] = entry.count;
+    this.forwarded[this.forwardedLen++] = entry.writer;
+    return entry.value;
   }
 
   /**
@@ -184,17 +173,12 @@ export class OrderedView implements StateReader {
     for (const [address, ch] of changes) {
       if (ch.storage.size === 0) continue;
       const m = this.slots.get(address);
-      for (const key of ch.storage.keys()) {
+      for (const [key, value] of ch.storage) {
         const slot = m?.get(key) ?? -1;
         if (slot < 0) continue;
         const seen = ch.deleted || ch.storageCleared ? -1 : this.countRead(slot);
-        if (seen < 0) {
-          this.drop(slot);
-          continue;
-        }
-        this.overlay.set(slot, ch.storage.get(key) as bigint);
-        this.counts.set(slot, seen + 2);
-        this.writers.set(slot, tx);
+        if (seen < 0) this.overlay.delete(slot);
+        else this.overlay.set(slot, { value, count: seen + 2, writer: tx });
       }
     }
   }

@@ -7,6 +7,7 @@
  */
 import type { SharedBuffers } from './buffers.js';
 import type { WorkerStats } from './engine.js';
+import type { OrderedStats } from './ordered-commit.js';
 import { FEE_END, PRESTATE, type MVMemory } from './mv-memory.js';
 
 export interface ParallelRunStats {
@@ -85,7 +86,7 @@ export function sumStats(ws: WorkerStats[], n: number, threads: number): Paralle
 /** An ordered-mode block's counters: the workers' runs, and what the calling thread did with their records. */
 export function orderedRunStats(
   ws: WorkerStats[],
-  o: { direct: number; accepted: number; forwarded: number; rejected: number; waitMs: number; soloFrom: number },
+  o: OrderedStats,
   n: number,
   threads: number,
   failure: string | undefined,
