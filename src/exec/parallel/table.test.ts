@@ -80,3 +80,36 @@ test('room and staleness', () => {
   t.markStale();
   assert.ok(t.stale);
 });
+
+test('restoring the snapshot last taken keeps the code views below its code cursor; another snapshot drops them', () => {
+  const t = build();
+  // A second thread's view of the same buffers (a worker's), with code cached before the snapshot.
+  const other = new LocationTable(t.buffers);
+  other.begin();
+  const c = slotOf(t, C);
+  const before = other.codeOf(c);
+  const snap = t.snapshot();
+  // A block appends code past the snapshot's cursor; the other thread caches it.
+  const NEW = 0x4444n;
+  const LATER = Uint8Array.of(0x60, 0x02, 0x00);
+  t.applyChanges(new Map([[NEW, { deleted: false, storageCleared: false, nonce: 1n, balance: 0n, code: LATER, codeHash: keccak256(LATER), storage: new Map() }]]));
+  const later = other.codeOf(slotOf(t, NEW));
+  assert.deepEqual([...later], [...LATER]);
+
+  t.restore(snap);
+  other.begin();
+  assert.equal(other.codeOf(c), before, 'same snapshot: the view (and the EVM analysis cached by it) survives');
+  // The offset past the cursor is reused by the next block's code: its view must be gone.
+  const OTHER = Uint8Array.of(0x60, 0x03, 0x00); // as long as LATER: only the dropped view tells them apart
+  t.applyChanges(new Map([[NEW, { deleted: false, storageCleared: false, nonce: 1n, balance: 0n, code: OTHER, codeHash: keccak256(OTHER), storage: new Map() }]]));
+  const reread = other.codeOf(slotOf(t, NEW));
+  // Views are zero-copy, so the bytes alone would look right; the EVM's analysis is cached by the array.
+  assert.notEqual(reread, later, 'code appended after the restore gets a new view (a new analysis)');
+  assert.deepEqual([...reread], [...OTHER]);
+
+  const snap2 = new LocationTable(t.buffers).snapshot();
+  t.restore(snap2);
+  other.begin();
+  assert.notEqual(other.codeOf(c), before, 'another snapshot: every view is dropped');
+  assert.deepEqual([...other.codeOf(c)], [...CODE]);
+});

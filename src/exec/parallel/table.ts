@@ -49,6 +49,16 @@ const STALE = 2;
 export const EPOCH = 3;
 /** Bumped by `restore`: code offsets may then be reused, so per-thread code caches are dropped. */
 const RESTORES = 4;
+/**
+ * Set by `restore`: the per-thread code caches may keep their views of code
+ * below this arena offset (0: keep none). Non-zero when the snapshot put
+ * back is the one last taken or put back: below its code cursor the arena
+ * then holds the same bytes as when the views were made (it is append-only
+ * between restores), and a benchmark replaying one block keeps its threads'
+ * code analyses (analysis.ts caches them by the view) from run to run, as a
+ * node's next block does.
+ */
+const KEEP_CODE_BELOW = 5;
 
 /** What a table is built from: the shape of MemoryState.accounts(). */
 export interface StateSnapshot {
@@ -223,14 +233,23 @@ export class LocationTable {
     const r = Atomics.load(this.ctl, RESTORES);
     if (r !== this.restoresSeen) {
       this.restoresSeen = r;
-      this.dropCaches();
+      this.dropCaches(Atomics.load(this.ctl, KEEP_CODE_BELOW));
     }
   }
 
-  private dropCaches(): void {
-    this.codeViews.clear();
-    this.hashViews.clear();
+  /** Forgets the cached views of code (and code hashes) that do not lie wholly below arena offset `keepBelow`. */
+  private dropCaches(keepBelow = 0): void {
+    if (keepBelow === 0) {
+      this.codeViews.clear();
+      this.hashViews.clear();
+      return;
+    }
+    for (const [off, v] of this.codeViews) if (off + v.length > keepBelow) this.codeViews.delete(off);
+    for (const off of this.hashViews.keys()) if (off >= keepBelow) this.hashViews.delete(off);
   }
+
+  /** The snapshot last taken or put back (restore: KEEP_CODE_BELOW). */
+  private lastSnapshot: Uint8Array[] | undefined;
 
   /** Slots in use (as counted so far). */
   get used(): number {
@@ -253,7 +272,9 @@ export class LocationTable {
   /** A copy of the pre-state part (for replaying a block in benchmarks). */
   snapshot(): Uint8Array[] {
     const b = this.buffers;
-    return [b.ctl, b.keys, b.vals, b.code].map((x) => new Uint8Array(x).slice());
+    const snap = [b.ctl, b.keys, b.vals, b.code].map((x) => new Uint8Array(x).slice());
+    this.lastSnapshot = snap;
+    return snap;
   }
 
   /**
@@ -266,9 +287,11 @@ export class LocationTable {
     const restores = this.ctl[RESTORES];
     [b.ctl, b.keys, b.vals, b.code].forEach((x, i) => new Uint8Array(x).set(snap[i]));
     this.ctl[EPOCH] = epoch;
+    this.ctl[KEEP_CODE_BELOW] = snap === this.lastSnapshot ? this.ctl[CODE_CURSOR] : 0;
     this.ctl[RESTORES] = restores + 1;
+    this.lastSnapshot = snap;
     this.pendingUsed = 0;
-    this.dropCaches();
+    this.dropCaches(this.ctl[KEEP_CODE_BELOW]);
   }
 
   /** Main thread, before a block: a new epoch (every version list starts empty). */
