@@ -2,7 +2,7 @@
 // `npm test`: unit tests, then the fixture suites against their committed
 // lists of known failures. Each step's output streams through; the first
 // failing step fails the run. Fixtures are read from ../shared/fixtures
-// (override with MULTILANE_FIXTURES).
+// (override with MULTILANE_FIXTURES). `--unit`: the unit tests alone (npm run test:unit).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -60,6 +60,11 @@ function countFixtures(output) {
 const dist = join(root, 'dist');
 const unit = [...testFiles(join(dist, 'src')), ...testFiles(join(dist, 'test')), ...testFiles(join(dist, 'bench'))];
 let ok = step('unit tests', process.execPath, ['--test', '--test-reporter=spec', ...unit], countNodeTest);
+// `npm run test:unit` (--unit): the unit tests alone.
+if (process.argv.includes('--unit')) {
+  console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed`);
+  process.exit(ok ? 0 : 1);
+}
 
 if (!existsSync(fixtures)) {
   console.error(`fixtures not found at ${fixtures}; set MULTILANE_FIXTURES`);
