@@ -19,7 +19,10 @@ export const REPLAY_USAGE = `usage: multilane replay <block-dir>... [options]
 
 Re-executes mainnet blocks given as directories of block.json, pre_state.json,
 bytecodes.json and block_hashes.json (.json or .json.gz), or a directory of
-such directories (e.g. ../shared/fixtures/mainnet). Each block runs once as
+such directories (e.g. ../shared/fixtures/mainnet), or such a directory's
+INDEX.json (which stands for the blocks it lists, so mainnet/* works; a block
+beside an index must match its entry: number, transactions, gas, fork).
+Each block runs once as
 the reference (sequential; gas used, logs bloom and, from Byzantium, the
 receipts root checked against the header), then --runs times sequentially and
 once untimed plus --runs times on the parallel executor, which must agree
