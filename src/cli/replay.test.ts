@@ -32,7 +32,7 @@ test('replay --json: one object, a row per block, sequential and parallel', { sk
     ],
   );
   for (const b of json.blocks) {
-    for (const key of ['seqMs', 'parMs', 'speedup']) assert.equal(typeof b[key], 'number', key);
+    for (const key of ['seqMs', 'parMs', 'speedup', 'pairedSpeedup']) assert.equal(typeof b[key], 'number', key);
     assert.equal(b.mismatch, undefined);
   }
   assert.equal(json.blocks[0].receiptsChecked, false); // Frontier: receipts embed state roots
@@ -41,10 +41,10 @@ test('replay --json: one object, a row per block, sequential and parallel', { sk
 test('replay table: a row per block, the total, the pre-Byzantium note; --sequential leaves parallel out', { skip }, async () => {
   const r = await inProcess('replay', FRONTIER, CANCUN, '--sequential', '--runs', '1', '--no-progress');
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^replay: median of 1 run, execution only; sequential only\n\s+block\s+fork\s+txs\s+Mgas\s+seq ms\s+par ms\s+speedup/);
-  assert.match(r.stdout, /\n\s+46147\s+Frontier\s+1\s+0\.02\s+[\d.]+\s+-\s+-\s+\d+\s+-\s+ok\*\n/);
-  assert.match(r.stdout, /\n\s+19923400\s+Cancun\s+24\s+1\.62\s+[\d.]+\s+-\s+-\s+\d+\s+-\s+ok\n/);
-  assert.match(r.stdout, /\n\s+total\s+25\s+1\.65\s+[\d.]+\s+-\s+-\s+\d+\s+-\s+2\/2\n/);
+  assert.match(r.stdout, /^replay: median of 1 run, execution only; sequential only\n\s+block\s+fork\s+txs\s+Mgas\s+seq ms\s+par ms\s+speedup\s+paired/);
+  assert.match(r.stdout, /\n\s+46147\s+Frontier\s+1\s+0\.02\s+[\d.]+\s+-\s+-\s+-\s+\d+\s+-\s+ok\*\n/);
+  assert.match(r.stdout, /\n\s+19923400\s+Cancun\s+24\s+1\.62\s+[\d.]+\s+-\s+-\s+-\s+\d+\s+-\s+ok\n/);
+  assert.match(r.stdout, /\n\s+total\s+25\s+1\.65\s+[\d.]+\s+-\s+-\s+-\s+\d+\s+-\s+2\/2\n/);
   assert.match(r.stdout, /\n\* gas used and logs bloom checked; receipts root not: pre-Byzantium/);
   assert.match(r.stdout, /\nreplay: 2 blocks: 2 passed, 0 failed/);
 });

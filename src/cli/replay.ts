@@ -25,9 +25,11 @@ beside an index must match its entry: number, transactions, gas, fork).
 Each block runs once as
 the reference (sequential; gas used, logs bloom and, from Byzantium, the
 receipts root checked against the header), then --runs times sequentially and
-once untimed plus --runs times on the parallel executor, which must agree
-exactly with the reference (receipts and state changes). Times are medians of
-execution alone:
+once untimed plus --runs times on the parallel executor (alternating with the
+sequential runs), which must agree exactly with the reference (receipts and
+state changes). Times are medians of execution alone; 'paired' is the median
+ratio of the sequential and parallel runs taken back to back (the total's,
+of the blocks' runs summed per pair):
 loading and sender recovery are reported apart. Exits 1 if a block fails.
 
 options:
@@ -52,7 +54,7 @@ options:
                      two-thread ideal (--profile) and that ideal on this machine
                      (--profile --corun) as levels
   --json             print one JSON object on stdout:
-                     {blocks: [{number, fork, txs, ok, gasUsed, seqMs, parMs, speedup, mismatch?}], ok}
+                     {blocks: [{number, fork, txs, ok, gasUsed, seqMs, parMs, speedup, pairedSpeedup, mismatch?}], ok}
   --no-progress      no progress line on stderr
   -h, --help         this text`;
 
@@ -238,6 +240,7 @@ function blockJson(r: BlockReport): Record<string, unknown> {
     parMs: round(r.parMs, 3),
     speedup: round(r.speedup, 3),
   };
+  if (r.pairedSpeedup !== undefined) out.pairedSpeedup = round(r.pairedSpeedup, 3);
   if (r.parallelMode !== undefined) out.parallelMode = r.parallelMode;
   if (!r.receiptsChecked) out.receiptsChecked = false;
   if (r.scaling !== undefined) out.scaling = r.scaling;
@@ -245,7 +248,7 @@ function blockJson(r: BlockReport): Record<string, unknown> {
   return out;
 }
 
-const COLUMNS = ['block', 'fork', 'txs', 'Mgas', 'seq ms', 'par ms', 'speedup', 'seq Mgas/s', 'par Mgas/s', 'ok'];
+const COLUMNS = ['block', 'fork', 'txs', 'Mgas', 'seq ms', 'par ms', 'speedup', 'paired', 'seq Mgas/s', 'par Mgas/s', 'ok'];
 
 function fixed(x: number | undefined, digits: number): string {
   return x === undefined ? '-' : x.toFixed(digits);
@@ -261,6 +264,7 @@ function blockRow(r: BlockReport): string[] {
     fixed(r.seqMs, 1),
     fixed(r.parMs, 1),
     r.speedup === undefined ? '-' : `${r.speedup.toFixed(2)}x`,
+    r.pairedSpeedup === undefined ? '-' : `${r.pairedSpeedup.toFixed(2)}x`,
     r.seqMs === undefined ? '-' : mgasPerSec(r.gasUsed, r.seqMs).toFixed(0),
     r.parMs === undefined ? '-' : mgasPerSec(r.gasUsed, r.parMs).toFixed(0),
     ok,
@@ -276,6 +280,7 @@ function totalRow(label: string, t: ReplayTotals): string[] {
     fixed(t.seqMs, 1),
     fixed(t.parMs, 1),
     t.speedup === undefined ? '-' : `${t.speedup.toFixed(2)}x`,
+    t.pairedSpeedup === undefined ? '-' : `${t.pairedSpeedup.toFixed(2)}x`,
     t.seqMgasPerSec.toFixed(0),
     fixed(t.parMgasPerSec, 0),
     `${t.ok}/${t.blocks}`,

@@ -53,9 +53,24 @@ test('the parallel executor agrees with the sequential reference', { skip }, asy
     assert.equal(r.ok, true, r.mismatch);
     assert.equal(r.parallelMode, 'parallel');
     assert.ok(r.parMs !== undefined && r.speedup !== undefined && r.speedup > 0);
+    // Two timed runs each, alternating; the paired speedup is the median of their ratios.
+    assert.equal(r.seqRuns?.length, 2);
+    assert.equal(r.parRuns?.length, 2);
+    const ratios = r.seqRuns!.map((s, i) => s / r.parRuns![i]).sort((a, b) => a - b);
+    assert.ok(r.pairedSpeedup! >= ratios[0] && r.pairedSpeedup! <= ratios[1]);
   } finally {
     await executor.close();
   }
+});
+
+test('the paired total: per run index, the blocks summed, then the median over the indexes', () => {
+  const block = (seqRuns: number[], parRuns: number[]) =>
+    ({ dir: '', number: 1n, txs: 1, gasUsed: 1_000_000n, ok: true, receiptsChecked: true, seqMs: seqRuns[1], parMs: parRuns[1], seqRuns, parRuns });
+  // Run 1 of both blocks met a slow phase on the parallel side only; the paired total is run 0's or run 2's figure.
+  const t = replayTotals([block([10, 10, 10], [5, 40, 6]), block([20, 20, 20], [10, 40, 14])]);
+  assert.equal(t.pairedSpeedup, 30 / 20); // ratios 30/15 = 2, 30/80, 30/20 = 1.5 -> median 1.5
+  assert.equal(replayTotals([block([10, 10], [5, 5]), block([20, 20, 20], [10, 10, 10])]).pairedSpeedup, undefined, 'unequal run counts: no paired total');
+  assert.equal(replayTotals([{ ...block([10], [5]), parRuns: undefined, parMs: undefined }]).pairedSpeedup, undefined, 'sequential only');
 });
 
 test('runs are compared receipt by receipt and account by account', { skip }, () => {

@@ -3,7 +3,9 @@
  * sequential executor, reads recorded, results checked against the header),
  * then `runs` timed runs sequentially and, after one untimed run of its own
  * (as the reference run is the sequential mode's), `runs` on the parallel
- * executor, every run on a fresh clone of the pre-state. Before each timed
+ * executor, alternating (sequential run i, then parallel run i: a slow phase
+ * of this shared machine then weighs on both, and the paired speedup is the
+ * median of their ratios), every run on a fresh clone of the pre-state. Before each timed
  * run two young-generation collections move that clone out of the young
  * generation (src/gc.ts, as the benchmark does): otherwise the timed run
  * pays for copying the pre-state, a node's long-lived state. Reported times
@@ -76,6 +78,15 @@ export interface BlockReport {
   parMs?: number;
   /** seqMs / parMs. */
   speedup?: number;
+  /**
+   * The timed runs, in order: with a parallel executor the sequential and
+   * parallel runs alternate (run i of each back to back), so that a slow
+   * phase of the machine weighs on both; `pairedSpeedup` is the median of
+   * seqRuns[i] / parRuns[i].
+   */
+  seqRuns?: number[];
+  parRuns?: number[];
+  pairedSpeedup?: number;
   loadMs?: number;
   recoverMs?: number;
   /** False before Byzantium (see note). */
@@ -130,17 +141,21 @@ export async function replayLoaded(rb: ReplayBlock, options: ReplayOptions = {})
 
   const runs = Math.max(1, options.runs ?? 3);
   const seq: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  const sequentialRun = async (): Promise<boolean> => {
     const state = rb.pre.clone();
     const env = prepareBlock(rb, state);
     // The fresh copy of the pre-state out of the young generation first (collectGarbage), as the benchmark does.
     await collectGarbage();
     const run = runSequential(rb, state, env);
-    if (!agrees(report, 'a repeated sequential run', reference, run)) return report;
+    if (!agrees(report, 'a repeated sequential run', reference, run)) return false;
     seq.push(run.ms);
-  }
-  report.seqMs = median(seq);
-  if (options.executor !== undefined && !(await parallelRuns(rb, reference, runs, options, report))) return report;
+    return true;
+  };
+  report.seqRuns = seq;
+  if (options.executor === undefined) {
+    for (let i = 0; i < runs; i++) if (!(await sequentialRun())) return report;
+    report.seqMs = median(seq);
+  } else if (!(await parallelRuns(rb, reference, runs, options, report, sequentialRun))) return report;
   report.ok = true;
   return report;
 }
@@ -175,13 +190,23 @@ function agrees(report: BlockReport, what: string, want: BlockRun, got: BlockRun
   return false;
 }
 
-async function parallelRuns(rb: ReplayBlock, reference: BlockRun, runs: number, options: ReplayOptions, report: BlockReport): Promise<boolean> {
+/** The parallel runs, each timed one after a timed sequential run (`sequentialRun`); sets the report's times and speedups. */
+async function parallelRuns(
+  rb: ReplayBlock,
+  reference: BlockRun,
+  runs: number,
+  options: ReplayOptions,
+  report: BlockReport,
+  sequentialRun: () => Promise<boolean>,
+): Promise<boolean> {
   const par: number[] = [];
+  report.parRuns = par;
   // Run 0 is untimed: the sequential mode's first run over this block (its
   // code analysis, its cold pages) is the reference run; this is the
   // parallel mode's, on every thread. It is checked like the others.
   let snapshot: unknown;
   for (let i = -1; i < runs; i++) {
+    if (i >= 0 && !(await sequentialRun())) return false;
     const state = rb.pre.clone();
     const env = prepareBlock(rb, state);
     // The executor's copy of the pre-state is built once per block (the first run), then put back.
@@ -203,8 +228,11 @@ async function parallelRuns(rb: ReplayBlock, reference: BlockRun, runs: number, 
     report.parallelMode = run.stats?.mode;
     report.reexecutions = Math.max(report.reexecutions ?? 0, run.stats?.reexecutions ?? 0);
   }
+  const seq = report.seqRuns!;
+  report.seqMs = median(seq);
   report.parMs = median(par);
-  report.speedup = report.seqMs! / report.parMs;
+  report.speedup = report.seqMs / report.parMs;
+  report.pairedSpeedup = median(par.map((p, i) => seq[i] / p));
   if (options.profile) return profileRun(rb, reference, options.executor!, report, snapshot);
   return true;
 }
@@ -269,6 +297,8 @@ export interface ReplayTotals {
   speedup?: number;
   seqMgasPerSec: number;
   parMgasPerSec?: number;
+  /** The median over run indexes i of Σ seqRuns[i] / Σ parRuns[i] (the blocks' pairs taken together). */
+  pairedSpeedup?: number;
 }
 
 /** Totals over the blocks that replayed (`ok`); `blocks` counts them all. */
@@ -289,8 +319,26 @@ export function replayTotals(reports: readonly BlockReport[]): ReplayTotals {
     t.parMs = parMs;
     t.speedup = t.seqMs / parMs;
     t.parMgasPerSec = mgasPerSec(t.gasUsed, parMs);
+    t.pairedSpeedup = pairedTotal(done);
   }
   return t;
+}
+
+/** ReplayTotals.pairedSpeedup; undefined unless every block has the same number of paired runs. */
+function pairedTotal(reports: readonly BlockReport[]): number | undefined {
+  const n = reports[0]?.parRuns?.length ?? 0;
+  if (n === 0 || reports.some((r) => r.parRuns?.length !== n || r.seqRuns?.length !== n)) return undefined;
+  const ratios: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    let p = 0;
+    for (const r of reports) {
+      s += r.seqRuns![i];
+      p += r.parRuns![i];
+    }
+    ratios.push(s / p);
+  }
+  return median(ratios);
 }
 
 /** Millions of gas per second. */
