@@ -22,7 +22,7 @@ test('replay --json: one object, a row per block, sequential and parallel', { sk
   const r = await inProcess('replay', FRONTIER, CANCUN, '--json', '--runs', '1', '--threads', '2', '--force-parallel', '--no-progress');
   assert.equal(r.code, 0, r.stderr);
   const json = JSON.parse(r.stdout);
-  assert.deepEqual(Object.keys(json), ['blocks', 'ok']);
+  assert.deepEqual(Object.keys(json), ['blocks', 'ok', 'total', 'postMerge']);
   assert.equal(json.ok, true);
   assert.deepEqual(
     json.blocks.map((b: Record<string, unknown>) => [b.number, b.fork, b.txs, b.ok, b.gasUsed, b.parallelMode]),
@@ -36,6 +36,12 @@ test('replay --json: one object, a row per block, sequential and parallel', { sk
     assert.equal(b.mismatch, undefined);
   }
   assert.equal(json.blocks[0].receiptsChecked, false); // Frontier: receipts embed state roots
+  // Totals: the sums over the blocks; the post-merge ones alone (here, the Cancun block).
+  const [a, b] = json.blocks;
+  assert.deepEqual([json.total.blocks, json.total.ok, json.total.txs, json.total.gasUsed], [2, 2, 25, 21000 + 1624049]);
+  assert.ok(Math.abs(json.total.seqMs - (a.seqMs + b.seqMs)) < 0.01 && Math.abs(json.total.parMs - (a.parMs + b.parMs)) < 0.01);
+  assert.equal(typeof json.total.pairedSpeedup, 'number');
+  assert.deepEqual([json.postMerge.blocks, json.postMerge.txs, json.postMerge.seqMs, json.postMerge.speedup], [1, 24, b.seqMs, b.speedup]);
 });
 
 test('replay table: a row per block, the total, the pre-Byzantium note; --sequential leaves parallel out', { skip }, async () => {

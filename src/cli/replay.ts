@@ -54,7 +54,9 @@ options:
                      two-thread ideal (--profile) and that ideal on this machine
                      (--profile --corun) as levels
   --json             print one JSON object on stdout:
-                     {blocks: [{number, fork, txs, ok, gasUsed, seqMs, parMs, speedup, pairedSpeedup, mismatch?}], ok}
+                     {blocks: [{number, fork, txs, ok, gasUsed, seqMs, parMs, speedup, pairedSpeedup, mismatch?}], ok,
+                      total: {blocks, ok, txs, gasUsed, seqMs, parMs, speedup, pairedSpeedup, seqMgasPerSec,
+                      parMgasPerSec}, postMerge?: (the same)}
   --no-progress      no progress line on stderr
   -h, --help         this text`;
 
@@ -148,7 +150,11 @@ async function run(argv: string[], io: Io): Promise<number> {
     writeFileSync(flags.chart, speedupChart(reports, flags, corun?.bound));
     if (!flags.json) io.err(`replay: chart written to ${flags.chart}\n`);
   }
-  if (flags.json) io.out(`${JSON.stringify({ blocks: reports.map(blockJson), ok, ...(corun === undefined ? {} : { corun: corun.json }) })}\n`);
+  if (flags.json) {
+    const postMerge = reports.filter((r) => r.fork !== undefined && r.fork >= Fork.Paris);
+    const totals = { total: totalsJson(replayTotals(reports)), ...(postMerge.length > 0 ? { postMerge: totalsJson(replayTotals(postMerge)) } : {}) };
+    io.out(`${JSON.stringify({ blocks: reports.map(blockJson), ok, ...totals, ...(corun === undefined ? {} : { corun: corun.json }) })}\n`);
+  }
   else io.out(`${table(reports, flags)}\n${corun === undefined ? '' : `${corun.text}\n`}${footer(reports, (performance.now() - started) / 1000)}\n`);
   return ok ? EXIT_OK : EXIT_FAILED;
 }
@@ -246,6 +252,22 @@ function blockJson(r: BlockReport): Record<string, unknown> {
   if (r.scaling !== undefined) out.scaling = r.scaling;
   if (r.mismatch !== undefined) out.mismatch = r.mismatch;
   return out;
+}
+
+/** Totals in the --json report (over the blocks that replayed; `blocks` counts them all). */
+function totalsJson(t: ReplayTotals): Record<string, unknown> {
+  return {
+    blocks: t.blocks,
+    ok: t.ok,
+    txs: t.txs,
+    gasUsed: Number(t.gasUsed),
+    seqMs: round(t.seqMs, 3),
+    parMs: round(t.parMs, 3),
+    speedup: round(t.speedup, 3),
+    pairedSpeedup: round(t.pairedSpeedup, 3),
+    seqMgasPerSec: round(t.seqMgasPerSec, 1),
+    parMgasPerSec: round(t.parMgasPerSec, 1),
+  };
 }
 
 const COLUMNS = ['block', 'fork', 'txs', 'Mgas', 'seq ms', 'par ms', 'speedup', 'paired', 'seq Mgas/s', 'par Mgas/s', 'ok'];
