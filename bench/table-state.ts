@@ -47,7 +47,12 @@ export class TableState implements BlockState {
   }
 
   apply(changes: StateChanges): void {
-    for (const [address, ch] of changes) this.table.applyAccountChange(address, ch);
+    // The slots the view found for the locations the transaction read (a record carries them the same way).
+    const view = this.view;
+    for (const [address, ch] of changes) {
+      const slots = ch.storage.size === 0 ? undefined : [...ch.storage.keys()].map((key) => view.knownStorageSlot(address, key));
+      this.table.applyAccountChange(address, ch, view.knownAccountSlot(address), slots);
+    }
   }
 }
 
