@@ -73,6 +73,9 @@ if (!existsSync(fixtures)) {
 const cli = join(root, 'bin', 'multilane.js');
 const suites = [
   ['state tests', 'statetest', join(fixtures, 'eest/state_tests'), 'test/known-failures/statetest.txt'],
+  // The same cases with every transaction reading the parallel executor's location table through the
+  // view its ordered-mode workers use: that read path against every fork's edge cases.
+  ['state tests, read through the location table', 'statetest', join(fixtures, 'eest/state_tests'), 'test/known-failures/statetest.txt', ['--state', 'table']],
   ['blockchain tests', 'blocktest', join(fixtures, 'eest/blockchain_tests'), 'test/known-failures/blocktest.txt'],
   // Every mainnet block must replay (no known-failures list): sequential and parallel, checked against the headers.
   ['mainnet replay', 'replay', join(fixtures, 'mainnet'), undefined],

@@ -31,6 +31,7 @@ const BLOCKTEST: FixtureCommand = {
   title: 'blockchain tests',
   failuresHeader: 'Blockchain tests that fail (multilane blocktest --write-failures)',
   runFiles: (files, options) => runBlockTestFiles(files, options),
+  states: ['memory'],
 };
 
 export async function blocktestCommand(argv: string[], io: Io = STDIO): Promise<number> {

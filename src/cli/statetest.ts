@@ -11,7 +11,7 @@ import { collectFixtureFiles } from '../fixtures/files.js';
 import { formatKnownFailures, readKnownFailures, type KnownFailures } from '../fixtures/known-failures.js';
 import { runFailed, summarize, summaryJson, summaryText } from '../fixtures/report.js';
 import { caseId, type FileResult } from '../fixtures/statetest.js';
-import { runStateTestFiles } from '../fixtures/statetest-pool.js';
+import { runStateTestFiles, TABLE_EXECUTOR_MODULE } from '../fixtures/statetest-pool.js';
 import { EXIT_FAILED, EXIT_OK, intFlag, regexFlag, STDIO, UsageError, withUsage, type Io } from './usage.js';
 
 /** The report options every fixture command shares (statetest, blocktest). */
@@ -36,6 +36,9 @@ options:
   --jobs N                 worker threads, whole files each (default: ${availableParallelism()}, the cores)
   --known-failures FILE    cases allowed to fail, one id a line ("file::test::fork::d/g/v  # why");
                            a listed case that passes fails the run (the list only shrinks)
+  --state KIND             what each transaction reads its pre-state from: memory (default; the
+                           sequential executor's MemoryState) or table (the parallel executor's
+                           location table, through the view its ordered-mode workers read with)
 ${FIXTURE_REPORT_OPTIONS}`;
 
 /**
@@ -51,16 +54,22 @@ export interface FixtureCommand {
   failuresHeader: string;
   runFiles(
     files: readonly string[],
-    options: { jobs: number; fork?: Fork; filter?: RegExp; onFile: (r: FileResult, done: number) => void },
+    options: { jobs: number; fork?: Fork; filter?: RegExp; state: StateKind; onFile: (r: FileResult, done: number) => void },
   ): Promise<FileResult[]>;
+  /** The --state kinds it takes (the first is the default). */
+  states: readonly StateKind[];
 }
+
+/** Where a fixture command's transactions read their state (--state). */
+export type StateKind = 'memory' | 'table';
 
 const STATETEST: FixtureCommand = {
   name: 'statetest',
   usage: STATETEST_USAGE,
   title: 'state tests',
   failuresHeader: 'State-test cases that fail (multilane statetest --write-failures)',
-  runFiles: (files, options) => runStateTestFiles(files, options),
+  runFiles: (files, options) => runStateTestFiles(files, { ...options, executorModule: options.state === 'table' ? TABLE_EXECUTOR_MODULE : undefined }),
+  states: ['memory', 'table'],
 };
 
 export async function statetestCommand(argv: string[], io: Io = STDIO): Promise<number> {
@@ -82,9 +91,10 @@ interface Flags {
   json: boolean;
   maxShown: number;
   progress: boolean;
+  state: StateKind;
 }
 
-function parseFlags(argv: string[]): Flags | undefined {
+function parseFlags(command: FixtureCommand, argv: string[]): Flags | undefined {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -98,10 +108,13 @@ function parseFlags(argv: string[]): Flags | undefined {
       json: { type: 'boolean' },
       'max-shown': { type: 'string' },
       'no-progress': { type: 'boolean' },
+      state: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return undefined;
+  const state = (values.state ?? command.states[0]) as StateKind;
+  if (!command.states.includes(state)) throw new UsageError(`--state: ${command.states.join(' or ')}, not '${values.state}'`);
   if (positionals.length === 0) throw new UsageError('give at least one fixture file or directory');
   if (values.fork !== undefined && !isForkName(values.fork)) throw new UsageError(`--fork: unknown fork '${values.fork}'`);
   let known: KnownFailures | undefined;
@@ -120,11 +133,12 @@ function parseFlags(argv: string[]): Flags | undefined {
     json: values.json ?? false,
     maxShown: intFlag('--max-shown', values['max-shown'], 0) ?? 50,
     progress: !values['no-progress'],
+    state,
   };
 }
 
 async function run(command: FixtureCommand, argv: string[], io: Io): Promise<number> {
-  const flags = parseFlags(argv);
+  const flags = parseFlags(command, argv);
   if (flags === undefined) {
     io.out(`${command.usage}\n`);
     return EXIT_OK;
@@ -142,6 +156,7 @@ async function run(command: FixtureCommand, argv: string[], io: Io): Promise<num
     jobs: flags.jobs,
     fork: flags.fork,
     filter: flags.filter,
+    state: flags.state,
     onFile: (r, done) => progress?.update(r, done),
   });
   progress?.finish();
@@ -151,7 +166,8 @@ async function run(command: FixtureCommand, argv: string[], io: Io): Promise<num
   if (flags.json) io.out(`${summaryJson(summary)}\n`);
   else {
     const jobs = Math.max(1, Math.min(flags.jobs, files.length));
-    io.out(`${summaryText(summary, { title: command.title, seconds, jobs, maxShown: flags.maxShown })}\n`);
+    const title = flags.state === 'table' ? `${command.title}, read through the location table` : command.title;
+    io.out(`${summaryText(summary, { title, seconds, jobs, maxShown: flags.maxShown })}\n`);
   }
   return runFailed(summary) ? EXIT_FAILED : EXIT_OK;
 }

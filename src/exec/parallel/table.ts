@@ -138,15 +138,21 @@ export class LocationTable {
     });
   }
 
-  /** A table holding `state`, with room for `spare` more locations. */
-  static fromState(state: StateSnapshot, spare: number): LocationTable {
+  /**
+   * A table holding `state`, with room for `spare` more locations. `small`:
+   * sized to the state alone (a test's few accounts), not to the executor's
+   * floor of 65,536 slots and 1 MB of code (13 MB to allocate and zero).
+   */
+  static fromState(state: StateSnapshot, spare: number, small = false): LocationTable {
     let records = 0;
     let codeBytes = 0;
     for (const [, a] of state.accounts()) {
       records += 1 + a.storage.size;
       codeBytes += a.code.length;
     }
-    const t = LocationTable.allocate(Math.max(1 << 16, 2 * (records + spare)), 2 * codeBytes + (1 << 20));
+    const t = small
+      ? LocationTable.allocate(2 * (records + spare), 2 * codeBytes + (1 << 16))
+      : LocationTable.allocate(Math.max(1 << 16, 2 * (records + spare)), 2 * codeBytes + (1 << 20));
     const s = new KeyScratch();
     const codeIndex = new Map<string, number>();
     for (const [address, a] of state.accounts()) {
