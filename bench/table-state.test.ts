@@ -4,7 +4,8 @@ import { executeSequential } from '../src/exec/sequential.js';
 import { LocationTable } from '../src/exec/parallel/table.js';
 import { loadPreState } from './engines/multilane.js';
 import { makeWorkload } from './workloads/index.js';
-import { measureTableState, TableState } from './table-state.js';
+import { TableState } from '../src/exec/parallel/table-state.js';
+import { measureTableState } from './table-state.js';
 
 test('the sequential executor over the location table gives the MemoryState result, and the table holds the post-state', () => {
   for (const name of ['erc20', 'amm', 'raw-transfers']) {

@@ -13,48 +13,12 @@
  * workload, both medians and the median of the paired ratios.
  */
 import { parseArgs } from 'node:util';
-import { executeSequential, type BlockState } from '../src/exec/sequential.js';
+import { executeSequential } from '../src/exec/sequential.js';
 import { LocationTable } from '../src/exec/parallel/table.js';
-import { OrderedView } from '../src/exec/parallel/ordered-view.js';
-import type { AccountState, StateChanges } from '../src/state/types.js';
+import { TableState } from '../src/exec/parallel/table-state.js';
 import { median } from '../src/analysis/median.js';
 import { loadPreState } from './engines/multilane.js';
 import { makeWorkload } from './workloads/index.js';
-
-/** The table as a block's state: a worker's view for reads, the main thread's publication for writes. */
-export class TableState implements BlockState {
-  private readonly view: OrderedView;
-
-  constructor(private readonly table: LocationTable) {
-    this.view = new OrderedView(table);
-    // No coinbase set apart: this state is the only one.
-    this.view.beginBlock(-1n);
-  }
-
-  getAccount(address: bigint): AccountState | undefined {
-    this.view.begin();
-    return this.view.getAccount(address);
-  }
-
-  getStorage(address: bigint, key: bigint): bigint {
-    this.view.begin();
-    return this.view.getStorage(address, key);
-  }
-
-  hasStorage(address: bigint): boolean {
-    this.view.begin();
-    return this.view.hasStorage(address);
-  }
-
-  apply(changes: StateChanges): void {
-    // The slots the view found for the locations the transaction read (a record carries them the same way).
-    const view = this.view;
-    for (const [address, ch] of changes) {
-      const slots = ch.storage.size === 0 ? undefined : [...ch.storage.keys()].map((key) => view.knownStorageSlot(address, key));
-      this.table.applyAccountChange(address, ch, view.knownAccountSlot(address), slots);
-    }
-  }
-}
 
 export interface TableStateResult {
   workload: string;

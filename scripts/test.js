@@ -75,8 +75,11 @@ const suites = [
   ['state tests', 'statetest', join(fixtures, 'eest/state_tests'), 'test/known-failures/statetest.txt'],
   // The same cases with every transaction reading the parallel executor's location table through the
   // view its ordered-mode workers use: that read path against every fork's edge cases.
-  ['state tests, read through the location table', 'statetest', join(fixtures, 'eest/state_tests'), 'test/known-failures/statetest.txt', ['--state', 'table']],
+  ['state tests, over the location table', 'statetest', join(fixtures, 'eest/state_tests'), 'test/known-failures/statetest.txt', ['--state', 'table']],
   ['blockchain tests', 'blocktest', join(fixtures, 'eest/blockchain_tests'), 'test/known-failures/blocktest.txt'],
+  // The same blocks over the location table: reads through the workers' view, every change published as the
+  // ordered mode's calling thread publishes a commit (later transactions of a block read what it published).
+  ['blockchain tests, over the location table', 'blocktest', join(fixtures, 'eest/blockchain_tests'), 'test/known-failures/blocktest.txt', ['--state', 'table']],
   // Every mainnet block must replay (no known-failures list): sequential and parallel, checked against the headers.
   ['mainnet replay', 'replay', join(fixtures, 'mainnet'), undefined],
   // Each of the parallel executor's strategies on every block (none left to the sequential path).

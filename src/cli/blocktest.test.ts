@@ -66,6 +66,15 @@ test('blocktest: --json summary, failures listed, --known-failures, --fork, exit
   assert.equal(JSON.parse(prague.stdout).skipped, 2);
 });
 
+test('blocktest --state table: blocks over the location table (reads through a worker\'s view, changes published) pass as with a MemoryState', { skip }, async () => {
+  const r = await inProcess('blocktest', BLOBS, '--state', 'table', '--jobs', '2', '--json', '--no-progress');
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const json = JSON.parse(r.stdout);
+  const plain = JSON.parse((await inProcess('blocktest', BLOBS, '--jobs', '2', '--json', '--no-progress')).stdout);
+  assert.ok(json.passed > 20);
+  assert.deepEqual([json.passed, json.failed], [plain.passed, 0]);
+});
+
 test('blocktest: usage errors and --help', async () => {
   const missing = await inProcess('blocktest', '/no/such/dir');
   assert.equal(missing.code, 2);

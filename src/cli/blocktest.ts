@@ -23,6 +23,9 @@ options:
   --jobs N                 worker threads, whole files each (default: ${availableParallelism()}, the cores)
   --known-failures FILE    cases allowed to fail, one id a line ("file::test::network  # why");
                            a listed case that passes fails the run (the list only shrinks)
+  --state KIND             what the blocks read and write: memory (default; a MemoryState) or table
+                           (the parallel executor's location table, read through its workers' view,
+                           every change published as its calling thread publishes a commit)
 ${FIXTURE_REPORT_OPTIONS}`;
 
 const BLOCKTEST: FixtureCommand = {
@@ -30,8 +33,8 @@ const BLOCKTEST: FixtureCommand = {
   usage: BLOCKTEST_USAGE,
   title: 'blockchain tests',
   failuresHeader: 'Blockchain tests that fail (multilane blocktest --write-failures)',
-  runFiles: (files, options) => runBlockTestFiles(files, options),
-  states: ['memory'],
+  runFiles: (files, options) => runBlockTestFiles(files, { ...options, tableState: options.state === 'table' }),
+  states: ['memory', 'table'],
 };
 
 export async function blocktestCommand(argv: string[], io: Io = STDIO): Promise<number> {

@@ -74,16 +74,16 @@ test('usage errors: no command, an unknown command, an unknown flag, a missing p
   const state = await inProcess('statetest', '--state', 'disk', '/tmp');
   assert.equal(state.code, 2);
   assert.match(state.stderr, /--state: memory or table, not 'disk'/);
-  const blockState = await inProcess('blocktest', '--state', 'table', '/tmp');
+  const blockState = await inProcess('blocktest', '--state', 'disk', '/tmp');
   assert.equal(blockState.code, 2);
-  assert.match(blockState.stderr, /multilane blocktest: --state: memory, not 'table'/);
+  assert.match(blockState.stderr, /multilane blocktest: --state: memory or table, not 'disk'/);
 });
 
 test('statetest --state table: each transaction reads the location table through a worker\'s view, and the fixtures pass', () => {
   const example = join(stateTestsDir(), 'static', 'state_tests', 'stExample');
   const r = cli('statetest', join(example, 'add11_yml.json.gz'), join(example, 'invalidTr.json.gz'), '--state', 'table', '--jobs', '1', '--no-progress');
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /^state tests, read through the location table: 6 cases in 2 files: 6 passed, 0 failed/m);
+  assert.match(r.stdout, /^state tests, over the location table: 6 cases in 2 files: 6 passed, 0 failed/m);
 });
 
 test('--help for the CLI and for statetest', async () => {

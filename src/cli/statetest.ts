@@ -166,7 +166,7 @@ async function run(command: FixtureCommand, argv: string[], io: Io): Promise<num
   if (flags.json) io.out(`${summaryJson(summary)}\n`);
   else {
     const jobs = Math.max(1, Math.min(flags.jobs, files.length));
-    const title = flags.state === 'table' ? `${command.title}, read through the location table` : command.title;
+    const title = flags.state === 'table' ? `${command.title}, over the location table` : command.title;
     io.out(`${summaryText(summary, { title, seconds, jobs, maxShown: flags.maxShown })}\n`);
   }
   return runFailed(summary) ? EXIT_FAILED : EXIT_OK;
