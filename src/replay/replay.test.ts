@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FIXTURES } from '../block/testing.js';
 import { ParallelExecutor } from '../exec/parallel/executor.js';
+import { withTableState } from '../exec/parallel/table-state.js';
 import { Fork } from '../primitives/fork.js';
 import { addressToHex } from '../primitives/hex.js';
 import { BEACON_ROOTS_ADDRESS } from '../block/system.js';
@@ -71,6 +72,23 @@ test('the paired total: per run index, the blocks summed, then the median over t
   assert.equal(t.pairedSpeedup, 30 / 20); // ratios 30/15 = 2, 30/80, 30/20 = 1.5 -> median 1.5
   assert.equal(replayTotals([block([10, 10], [5, 5]), block([20, 20, 20], [10, 10, 10])]).pairedSpeedup, undefined, 'unequal run counts: no paired total');
   assert.equal(replayTotals([{ ...block([10], [5]), parRuns: undefined, parMs: undefined }]).pairedSpeedup, undefined, 'sequential only');
+});
+
+test('every mainnet block run over the location table (the workers\' view, commits published) equals its MemoryState run', { skip }, () => {
+  let txs = 0;
+  for (const dir of findBlockDirs([MAINNET])) {
+    const rb = loadReplayBlock(dir);
+    const state = rb.pre.clone();
+    const want = runSequential(rb, state, prepareBlock(rb, state));
+    let mirror!: MemoryState;
+    const got = withTableState(
+      () => (mirror = rb.pre.clone()),
+      (table) => runSequential(rb, mirror, prepareBlock(rb, table), table),
+    );
+    assert.equal(compareRuns(want, got), undefined, `${dir}: over the table`);
+    txs += rb.block.transactions.length;
+  }
+  assert.ok(txs > 10_000);
 });
 
 test('runs are compared receipt by receipt and account by account', { skip }, () => {

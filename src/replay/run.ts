@@ -14,7 +14,7 @@
  *      rewards, then Prague's requests (EIP-7685).
  *   3. receipts, bloom and the header checks: check.ts, untimed.
  */
-import { blockEnv, postBlockSystemCalls, preBlockSystemCalls } from '../block/execute.js';
+import { blockEnv, postBlockSystemCalls, preBlockSystemCalls, type BlockState as ChainState } from '../block/execute.js';
 import { daoForkChanges } from '../block/dao.js';
 import { collectRequests, type Request } from '../block/requests.js';
 import { applyRewards, applyWithdrawals } from '../block/rewards.js';
@@ -44,7 +44,7 @@ export interface BlockRun {
 }
 
 /** Part 1 on `state`; returns the block's environment. */
-export function prepareBlock(rb: ReplayBlock, state: MemoryState): BlockEnv {
+export function prepareBlock(rb: ReplayBlock, state: ChainState): BlockEnv {
   const { header } = rb.block;
   const env = blockEnv(header, rb.chain, (n) => rb.blockHashes.get(n));
   if (rb.chain.daoForkBlock === header.number) state.apply(daoForkChanges(state));
