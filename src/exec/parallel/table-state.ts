@@ -3,8 +3,9 @@
  * view the ordered mode's workers run with (ordered-view.ts), each change
  * published as the calling thread publishes a commit
  * (LocationTable.applyAccountChange, with the slots the reads found), and
- * optionally mirrored into a `MemoryState` (which gives `accounts()`, for
- * the state root). Used to check the workers' read path and the
+ * optionally mirrored into a `MemoryState` (the caller's copy); `accounts()`
+ * enumerates the table itself, so a state root computed from it checks
+ * every publication. Used to check the workers' read path and the
  * publication path against the fixture suites (`statetest --state table`,
  * `blocktest --state table`) and to measure what the table costs as a
  * state (bench/table-state.ts; docs/shared-state.md).
@@ -22,7 +23,7 @@ export class TableState {
 
   constructor(
     readonly table: LocationTable,
-    /** Receives every change too; `accounts()` reads it. */
+    /** Receives every change too (the caller's state, for what it reads after the block). */
     private readonly mirror?: MemoryState,
   ) {
     this.view = new OrderedView(table);
@@ -55,9 +56,9 @@ export class TableState {
     this.mirror?.apply(changes);
   }
 
-  accounts(): ReturnType<MemoryState['accounts']> {
-    if (this.mirror === undefined) throw new Error('TableState.accounts(): no MemoryState mirror');
-    return this.mirror.accounts();
+  /** The accounts as the table holds them (a state root computed from them checks every publication). */
+  accounts(): Iterable<[bigint, { nonce: bigint; balance: bigint; codeHash: Uint8Array; storage: Map<bigint, bigint> }]> {
+    return this.table.accountsInTable();
   }
 }
 

@@ -113,3 +113,25 @@ test('restoring the snapshot last taken keeps the code views below its code curs
   assert.notEqual(other.codeOf(c), before, 'another snapshot: every view is dropped');
   assert.deepEqual([...other.codeOf(c)], [...CODE]);
 });
+
+test('the table enumerates its accounts as a state would: deletions gone, wiped storage gone, zeroed slots gone', () => {
+  const state = new MemoryState();
+  state.setAccount(A, { nonce: 7n, balance: 2n ** 200n + 5n });
+  state.setAccount(C, { nonce: 1n, code: CODE });
+  state.setStorage(C, 0n, 42n);
+  state.setStorage(C, 2n ** 255n, 1n);
+  const t = LocationTable.fromState(state, 100);
+  const NEW = 0x5555n;
+  const changes = new Map([
+    [A, { deleted: true, storageCleared: true, nonce: 0n, balance: 0n, storage: new Map<bigint, bigint>() }],
+    [C, { deleted: false, storageCleared: true, nonce: 2n, balance: 3n, storage: new Map([[9n, 10n]]) }],
+    [NEW, { deleted: false, storageCleared: false, nonce: 1n, balance: 0n, code: CODE, codeHash: keccak256(CODE), storage: new Map([[1n, 0n], [2n, 3n]]) }],
+  ]);
+  t.applyChanges(changes);
+  state.apply(changes);
+  const got = t.accountsInTable();
+  const want = new Map([...state.accounts()].map(([address, a]) => [address, { nonce: a.nonce, balance: a.balance, codeHash: a.codeHash, storage: new Map([...a.storage].filter(([, v]) => v !== 0n)) }]));
+  assert.deepEqual(new Map([...got].map(([address, a]) => [address, { nonce: a.nonce, balance: a.balance, codeHash: a.codeHash, storage: a.storage }])), want);
+  assert.equal(got.has(A), false);
+  assert.deepEqual([...got.get(C)!.storage], [[9n, 10n]]);
+});

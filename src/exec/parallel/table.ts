@@ -28,7 +28,7 @@
 import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { KECCAK_EMPTY, keccak256 } from '../../primitives/keccak.js';
 import type { AccountChange, AccountState, StateChanges } from '../../state/types.js';
-import { KEY_WORDS, KIND_ACCOUNT, KeyScratch, keyEquals, pow2AtLeast, storeKey, TAG_WORD } from './keys.js';
+import { KEY_WORDS, KIND_ACCOUNT, KeyScratch, keyAddress, keyEquals, keyKind, keySlot, pow2AtLeast, storeKey, TAG_WORD } from './keys.js';
 import { ABORT_CAPACITY, BlockAborted } from './types.js';
 import { readU256, writeU256 } from './words.js';
 import { accountState } from './account.js';
@@ -386,6 +386,35 @@ export class LocationTable {
   /** Whether the account in `slot` has a non-zero storage slot (EIP-7610). */
   hasStorage(slot: number): boolean {
     return this.i32[2 * (slot * PRE_WORDS + 10) + 1] > 0;
+  }
+
+  /**
+   * Every existing account with its non-zero slots, read from the table
+   * alone (main thread, no block running): what a state root is computed
+   * from. One pass over the slots; a slot counts only under its account's
+   * current generation (a wipe bumps the generation, not the slots).
+   */
+  accountsInTable(): Map<bigint, { nonce: bigint; balance: bigint; codeHash: Uint8Array; code: Uint8Array; storage: Map<bigint, bigint> }> {
+    const out = new Map<bigint, { nonce: bigint; balance: bigint; codeHash: Uint8Array; code: Uint8Array; storage: Map<bigint, bigint> }>();
+    const keys = this.keys;
+    const pending: [bigint, bigint, number][] = [];
+    for (let slot = 0; slot <= this.mask; slot++) {
+      const base = slot * KEY_WORDS;
+      if (keys[base + TAG_WORD] !== READY) continue;
+      if (keyKind(keys, base) === KIND_ACCOUNT) {
+        const a = this.account(slot);
+        if (a !== undefined) out.set(keyAddress(keys, base), { nonce: a.nonce, balance: a.balance, codeHash: a.codeHash, code: a.code, storage: new Map() });
+      } else pending.push([keyAddress(keys, base), keySlot(keys, base), slot]);
+    }
+    const s = new KeyScratch();
+    for (const [address, key, slot] of pending) {
+      const acct = out.get(address);
+      if (acct === undefined) continue;
+      s.setAccount(KIND_ACCOUNT, address);
+      const value = this.storage(slot, this.generation(this.locate(s)));
+      if (value !== 0n) acct.storage.set(key, value);
+    }
+    return out;
   }
 
   /** A STORAGE slot's value if its generation is `gen`, else 0n. */
