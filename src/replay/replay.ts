@@ -152,12 +152,29 @@ export async function replayLoaded(rb: ReplayBlock, options: ReplayOptions = {})
     return true;
   };
   report.seqRuns = seq;
-  if (options.executor === undefined) {
+  const executor = options.executor;
+  if (executor === undefined) {
     for (let i = 0; i < runs; i++) if (!(await sequentialRun())) return report;
-    report.seqMs = median(seq);
-  } else if (!(await parallelRuns(rb, reference, runs, options, report, sequentialRun))) return report;
+    summarizeTimes(report);
+  } else {
+    const par = await parallelRuns(rb, reference, runs, options, report, sequentialRun);
+    if (par === undefined) return report;
+    summarizeTimes(report);
+    if (options.profile && !(await profileRun(rb, reference, executor, report, par.snapshot))) return report;
+  }
   report.ok = true;
   return report;
+}
+
+/** The medians of the timed runs, and with parallel runs the speedup and the paired speedup. */
+function summarizeTimes(report: BlockReport): void {
+  const seq = report.seqRuns!;
+  report.seqMs = median(seq);
+  const par = report.parRuns;
+  if (par === undefined) return;
+  report.parMs = median(par);
+  report.speedup = report.seqMs / report.parMs;
+  report.pairedSpeedup = median(par.map((p, i) => seq[i] / p));
 }
 
 /** The recorded, header-checked sequential run; undefined (with the report's mismatch set) when it fails. */
@@ -190,7 +207,12 @@ function agrees(report: BlockReport, what: string, want: BlockRun, got: BlockRun
   return false;
 }
 
-/** The parallel runs, each timed one after a timed sequential run (`sequentialRun`); sets the report's times and speedups. */
+/**
+ * The parallel runs, each timed one after a timed sequential run
+ * (`sequentialRun`), into report.parRuns; the executor's shared pre-state
+ * snapshot for further runs, or undefined when a run failed or disagreed
+ * (the report's mismatch says which).
+ */
 async function parallelRuns(
   rb: ReplayBlock,
   reference: BlockRun,
@@ -198,7 +220,7 @@ async function parallelRuns(
   options: ReplayOptions,
   report: BlockReport,
   sequentialRun: () => Promise<boolean>,
-): Promise<boolean> {
+): Promise<{ snapshot: unknown } | undefined> {
   const par: number[] = [];
   report.parRuns = par;
   // Run 0 is untimed: the sequential mode's first run over this block (its
@@ -206,7 +228,7 @@ async function parallelRuns(
   // parallel mode's, on every thread. It is checked like the others.
   let snapshot: unknown;
   for (let i = -1; i < runs; i++) {
-    if (i >= 0 && !(await sequentialRun())) return false;
+    if (i >= 0 && !(await sequentialRun())) return undefined;
     const state = rb.pre.clone();
     const env = prepareBlock(rb, state);
     // The executor's copy of the pre-state is built once per block (the first run), then put back.
@@ -220,21 +242,15 @@ async function parallelRuns(
       run = await runParallel(rb, state, env, options.executor!, { forceParallel: options.forceParallel, snapshot });
     } catch (e) {
       report.mismatch = `parallel run failed: ${(e as Error).message}`;
-      return false;
+      return undefined;
     }
-    if (!agrees(report, `parallel run ${i + 2}`, reference, run)) return false;
+    if (!agrees(report, `parallel run ${i + 2}`, reference, run)) return undefined;
     if (i < 0) continue;
     par.push(run.ms);
     report.parallelMode = run.stats?.mode;
     report.reexecutions = Math.max(report.reexecutions ?? 0, run.stats?.reexecutions ?? 0);
   }
-  const seq = report.seqRuns!;
-  report.seqMs = median(seq);
-  report.parMs = median(par);
-  report.speedup = report.seqMs / report.parMs;
-  report.pairedSpeedup = median(par.map((p, i) => seq[i] / p));
-  if (options.profile) return profileRun(rb, reference, options.executor!, report, snapshot);
-  return true;
+  return { snapshot };
 }
 
 /**

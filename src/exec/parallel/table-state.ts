@@ -15,7 +15,7 @@
 import type { MemoryState } from '../../state/memory-state.js';
 import type { AccountState, StateChanges } from '../../state/types.js';
 import { OrderedView } from './ordered-view.js';
-import { LocationTable } from './table.js';
+import { LocationTable, type TableAccount } from './table.js';
 import { ABORT_CAPACITY, BlockAborted } from './types.js';
 
 export class TableState {
@@ -57,7 +57,7 @@ export class TableState {
   }
 
   /** The accounts as the table holds them (a state root computed from them checks every publication). */
-  accounts(): Iterable<[bigint, { nonce: bigint; balance: bigint; codeHash: Uint8Array; storage: Map<bigint, bigint> }]> {
+  accounts(): Iterable<[bigint, TableAccount]> {
     return this.table.accountsInTable();
   }
 }

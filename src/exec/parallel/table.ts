@@ -60,6 +60,15 @@ const RESTORES = 4;
  */
 const KEEP_CODE_BELOW = 5;
 
+/** An account as `accountsInTable` reads it back. */
+export interface TableAccount {
+  nonce: bigint;
+  balance: bigint;
+  codeHash: Uint8Array;
+  code: Uint8Array;
+  storage: Map<bigint, bigint>;
+}
+
 /** What a table is built from: the shape of MemoryState.accounts(). */
 export interface StateSnapshot {
   accounts(): Iterable<[bigint, { nonce: bigint; balance: bigint; codeHash: Uint8Array; code: Uint8Array; storage: Map<bigint, bigint> }]>;
@@ -394,25 +403,32 @@ export class LocationTable {
    * from. One pass over the slots; a slot counts only under its account's
    * current generation (a wipe bumps the generation, not the slots).
    */
-  accountsInTable(): Map<bigint, { nonce: bigint; balance: bigint; codeHash: Uint8Array; code: Uint8Array; storage: Map<bigint, bigint> }> {
-    const out = new Map<bigint, { nonce: bigint; balance: bigint; codeHash: Uint8Array; code: Uint8Array; storage: Map<bigint, bigint> }>();
+  accountsInTable(): Map<bigint, TableAccount> {
+    const out = new Map<bigint, TableAccount>();
     const keys = this.keys;
-    const pending: [bigint, bigint, number][] = [];
+    // Each account's storage generation, from the first pass (its slots are checked against it after).
+    const generations = new Map<bigint, number>();
+    const slots: number[] = [];
     for (let slot = 0; slot <= this.mask; slot++) {
       const base = slot * KEY_WORDS;
       if (keys[base + TAG_WORD] !== READY) continue;
-      if (keyKind(keys, base) === KIND_ACCOUNT) {
-        const a = this.account(slot);
-        if (a !== undefined) out.set(keyAddress(keys, base), { nonce: a.nonce, balance: a.balance, codeHash: a.codeHash, code: a.code, storage: new Map() });
-      } else pending.push([keyAddress(keys, base), keySlot(keys, base), slot]);
+      if (keyKind(keys, base) !== KIND_ACCOUNT) {
+        slots.push(slot);
+        continue;
+      }
+      const a = this.account(slot);
+      if (a === undefined) continue;
+      const address = keyAddress(keys, base);
+      out.set(address, { nonce: a.nonce, balance: a.balance, codeHash: a.codeHash, code: a.code, storage: new Map() });
+      generations.set(address, this.generation(slot));
     }
-    const s = new KeyScratch();
-    for (const [address, key, slot] of pending) {
-      const acct = out.get(address);
-      if (acct === undefined) continue;
-      s.setAccount(KIND_ACCOUNT, address);
-      const value = this.storage(slot, this.generation(this.locate(s)));
-      if (value !== 0n) acct.storage.set(key, value);
+    for (const slot of slots) {
+      const base = slot * KEY_WORDS;
+      const address = keyAddress(keys, base);
+      const gen = generations.get(address);
+      if (gen === undefined) continue;
+      const value = this.storage(slot, gen);
+      if (value !== 0n) out.get(address)!.storage.set(keySlot(keys, base), value);
     }
     return out;
   }
